@@ -1,0 +1,65 @@
+# Every target installs what it needs first, so each one works on a fresh machine and is safe to
+# run twice. The README names the two that matter: `make book` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+BOOK_HTML := _build/html
+PORT ?= 8000
+
+.PHONY: setup venv node chromium book serve lab test test-model test-book test-notebooks \
+        lint data bench clean
+
+setup: venv node chromium
+
+# Python: a local virtual environment from the pinned requirements (re-made when they change).
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# JavaScript the offline book serves itself (vega, the widget manager, MathJax) and axe-core
+# for the accessibility tests, pinned in package-lock.json.
+node: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+# Build the book, strictly: any warning or failing cell fails the build.
+book: venv node
+	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
+	@echo
+	@echo "The course is built. Open $(CURDIR)/$(BOOK_HTML)/index.html in a browser,"
+	@echo "or run 'make serve' and open http://127.0.0.1:$(PORT)/"
+
+serve: book
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BOOK_HTML)
+
+# The workbook, live, in JupyterLab.
+lab: venv
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+test-model: venv
+	$(PY) -m pytest tests --ignore=tests/browser -m "not browser" -q
+
+test: setup lint test-model
+
+# Regenerate the simulated data in data/ from fixed seeds.
+data: venv
+	$(PY) -m teamsim.data data
+
+# Speed figures (median and p95): the model, the sweep, scaling.
+bench: venv
+	$(PY) -m teamsim.bench
+
+clean:
+	rm -rf _build .pytest_cache

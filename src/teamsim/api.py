@@ -1,0 +1,309 @@
+"""Public entry points: :func:`simulate` one style or policy, :func:`sweep` a grid of styles."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from teamsim.core import Scenario, Style, check_int, check_unit
+from teamsim.engine import TEAM_METRICS, initial_state, market_index, run
+from teamsim.params import DRIVERS
+
+MAX_RUNS = 100_000
+SWEEP_CHUNK = 60_000
+"""Rep-slots stepped together in a sweep: big enough to amortise numpy's per-call cost,
+small enough to stay in cache."""
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    """What a manager can see at the start of ``week``: the team's record so far.
+
+    History arrays are read-only, oldest first, one value per finished week (empty in week 1).
+
+    Attributes
+    ----------
+    week
+        The week about to be played (1-based).
+    weeks
+        The scenario's horizon.
+    team_size
+        Positions on the team.
+    attainment
+        Team attainment over the rolling quarter (1.0 = on quota), week by week.
+    revenue
+        Team revenue per week, $k.
+    pipeline
+        Open pipeline in the CRM at the end of each week, $k.
+    engagement_pulse
+        A pulse survey: mean engagement of the team, rounded to the nearest 0.05.
+    market
+        This week's demand index from industry reports (1.0 = a normal week), before anything
+        the team does to find demand elsewhere.
+    headcount
+        Reps in post each week.
+    quits
+        Reps who left each week.
+    """
+
+    week: int
+    weeks: int
+    team_size: int
+    attainment: np.ndarray
+    revenue: np.ndarray
+    pipeline: np.ndarray
+    engagement_pulse: np.ndarray
+    market: float
+    headcount: np.ndarray
+    quits: np.ndarray
+
+    def recent(self, name: str, n: int = 4, default: float = 1.0) -> float:
+        """Mean of the last ``n`` weeks of history ``name`` (``default`` before week 2)."""
+        values = getattr(self, name)
+        return float(values[-n:].mean()) if len(values) else default
+
+
+Policy = Callable[[int, PolicyState], Style]
+
+
+def check_runs_seed(runs: object, seed: object) -> None:
+    check_int("runs", runs, 1, MAX_RUNS)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a whole number >= 0, got {seed!r}")
+
+
+def constant_levers(styles: Sequence[Style], runs: int):
+    """Lever arrays for fixed styles, each repeated for its ``runs`` teams."""
+    def column(name):
+        return np.repeat([getattr(s, name) for s in styles], runs)[:, None].astype(float)
+    levers = (column("control"), column("inspiration"), column("tailoring"))
+    return lambda t, history: levers
+
+
+def policy_levers(policy: Policy, scenario: Scenario, runs: int):
+    """Ask the policy, run by run, what to do this week, from what a manager can see."""
+    market = market_index(scenario)
+
+    def levers(t: int, history: dict):
+        controls, inspirations, tailorings = (np.empty((runs, 1)) for _ in range(3))
+        for i in range(runs):
+            def seen(name, i=i):
+                values = history[name][:t, i]
+                values.flags.writeable = False
+                return values
+            state = PolicyState(
+                week=t + 1, weeks=scenario.weeks, team_size=scenario.team_size,
+                attainment=seen("attainment"), revenue=seen("revenue"),
+                pipeline=seen("pipeline"),
+                engagement_pulse=np.round(history["engagement"][:t, i] * 20) / 20,
+                market=float(market[t]),
+                headcount=seen("headcount"), quits=seen("quits"))
+            try:
+                style = policy(t + 1, state)
+            except Exception as exc:
+                raise ValueError(f"policy raised {type(exc).__name__} in week {t + 1}: {exc}. "
+                                 f"A policy must return a teamsim.Style for every week") from exc
+            if not isinstance(style, Style):
+                raise TypeError(f"policy must return a teamsim.Style, got {style!r} of type "
+                                f"{type(style).__name__} in week {t + 1}")
+            controls[i], inspirations[i], tailorings[i] = (style.control, style.inspiration,
+                                                           style.tailoring)
+        return controls, inspirations, tailorings
+    return levers
+
+
+def summarise(team: dict, scenario: Scenario) -> dict[str, np.ndarray]:
+    """Per-team summary over the horizon from ``(weeks, teams)`` records."""
+    revenue = team["revenue"]
+    mean_revenue = revenue.mean(0)
+    safe = np.where(mean_revenue > 0, mean_revenue, np.nan)
+    swings = np.abs(np.diff(revenue, axis=0)).mean(0) if len(revenue) > 1 else 0 * mean_revenue
+    return {
+        "revenue": revenue.sum(0),
+        "deals_won": team["deals_won"].sum(0),
+        "activities": team["activities"].sum(0),
+        "quits": team["quits"].sum(0),
+        "attrition": team["quits"].sum(0) / scenario.team_size * 52 / scenario.weeks,
+        "headcount": team["headcount"].mean(0),
+        "engagement": team["engagement"].mean(0),
+        "exhaustion": team["exhaustion"].mean(0),
+        "exhaustion_end": team["exhaustion"][-1],
+        "trust_end": team["trust"][-1],
+        "skill_end": team["skill"][-1],
+        "focus": team["focus"].mean(0),
+        "attainment": team["attainment"].mean(0),
+        "at_quota": team["at_quota"].mean(0),
+        "volatility": swings / safe,
+        "forecast_error": np.abs(team["forecast"] - revenue).mean(0) / safe,
+    }
+
+
+SUMMARY_UNITS = {
+    "revenue": "total revenue over the horizon, $k",
+    "revenue_se": "standard error of revenue over runs, $k",
+    "deals_won": "deals won over the horizon",
+    "activities": "activities logged over the horizon",
+    "quits": "reps who left over the horizon",
+    "attrition": "leavers per position, annualised (0.14 = 14% a year)",
+    "headcount": "mean reps in post",
+    "engagement": "mean engagement over the weeks, 0-1",
+    "exhaustion": "mean exhaustion over the weeks, 0-1",
+    "exhaustion_end": "exhaustion in the last week, 0-1",
+    "trust_end": "trust in the last week, 0-1",
+    "skill_end": "skill in the last week, 0-1",
+    "focus": "mean share of activity on the right deals, 0-1",
+    "attainment": "mean rolling-quarter attainment (1 = on quota)",
+    "at_quota": "mean share of reps at or above quota over the rolling quarter, 0-1",
+    "volatility": "mean week-to-week change in revenue / mean weekly revenue",
+    "forecast_error": "mean |CRM forecast - revenue| / mean weekly revenue",
+}
+
+
+def summary_frame(per_team: dict[str, np.ndarray], groups: int, runs: int) -> pd.DataFrame:
+    """Average per-team summaries over runs, for ``groups`` consecutive blocks of ``runs``."""
+    out = {}
+    for name, values in per_team.items():
+        block = values.reshape(groups, runs)
+        out[name] = np.nanmean(block, 1) if np.isnan(block).any() else block.mean(1)
+        if name == "revenue":
+            spread = block.std(1, ddof=1) if runs > 1 else np.zeros(groups)
+            out["revenue_se"] = spread / math.sqrt(runs)
+    return pd.DataFrame(out)
+
+
+class Result:
+    """The outcome of :func:`simulate`: weekly team records, rep records and a summary."""
+
+    def __init__(self, style, scenario: Scenario, runs: int, seed: int, team: dict,
+                 reps: dict, drivers: np.ndarray) -> None:
+        self.style = style
+        self.scenario = scenario
+        self.runs = runs
+        self.seed = seed
+        self._team = team
+        self._reps = reps
+        self._drivers = drivers
+
+    def __repr__(self) -> str:
+        return (f"Result(style={self.style!r}, runs={self.runs}, seed={self.seed}, "
+                f"weeks={self.scenario.weeks}, team_size={self.scenario.team_size})")
+
+    @cached_property
+    def weekly(self) -> pd.DataFrame:
+        """One row per (run, week): team totals and means over active reps (see data/README)."""
+        weeks, runs = self._team["revenue"].shape
+        frame = pd.DataFrame({
+            "run": np.tile(np.arange(runs), weeks),
+            "week": np.repeat(np.arange(1, weeks + 1), runs),
+        })
+        for name in TEAM_METRICS:
+            frame[name] = self._team[name].ravel()
+        for name in ("deals_won", "headcount", "quits"):
+            frame[name] = frame[name].astype(int)
+        return frame.sort_values(["run", "week"], kind="stable").reset_index(drop=True)
+
+    @cached_property
+    def reps(self) -> pd.DataFrame:
+        """One row per (run, week, rep): the same measures per rep, with its driver."""
+        weeks, runs, size = self._reps["revenue"].shape
+        frame = pd.DataFrame({
+            "run": np.tile(np.repeat(np.arange(runs), size), weeks),
+            "week": np.repeat(np.arange(1, weeks + 1), runs * size),
+            "rep": np.tile(np.arange(size), weeks * runs),
+            "driver": pd.Categorical.from_codes(np.tile(self._drivers.ravel(), weeks),
+                                                categories=list(DRIVERS)),
+        })
+        for name, values in self._reps.items():
+            frame[name] = values.ravel()
+        frame["deals_won"] = frame["deals_won"].astype(int)
+        for name in ("active", "quit", "at_quota"):
+            frame[name] = frame[name].astype(bool)
+        return frame.sort_values(["run", "week", "rep"], kind="stable").reset_index(drop=True)
+
+    def by_run(self) -> pd.DataFrame:
+        """One row per run: totals and rates over the horizon."""
+        frame = pd.DataFrame(summarise(self._team, self.scenario))
+        frame.insert(0, "run", np.arange(self.runs))
+        return frame
+
+    def summary(self) -> pd.DataFrame:
+        """One row: totals and rates over the horizon, means over runs (units: SUMMARY_UNITS)."""
+        return summary_frame(summarise(self._team, self.scenario), 1, self.runs)
+
+
+def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int = 100,
+             seed: int = 0) -> Result:
+    """Simulate ``runs`` independent years of one team under one manager.
+
+    Parameters
+    ----------
+    style
+        A :class:`Style`, or a policy: a callable ``(week, state) -> Style`` that sees a
+        :class:`PolicyState` each week.
+    scenario
+        The team and market; :meth:`Scenario.default` if omitted.
+    runs
+        Independent Monte-Carlo runs (1-100,000).
+    seed
+        Seed of the random generator: same inputs and seed give identical results.
+    """
+    scenario = Scenario.default() if scenario is None else scenario
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a teamsim.Scenario, got {scenario!r}")
+    check_runs_seed(runs, seed)
+    fixed = isinstance(style, Style)
+    if fixed:
+        levers = constant_levers([style], runs)
+    elif callable(style):
+        levers = policy_levers(style, scenario, runs)
+    else:
+        raise TypeError(f"style must be a teamsim.Style or a policy (week, state) -> Style, "
+                        f"got {style!r} of type {type(style).__name__}")
+    rng = np.random.default_rng(seed)
+    state = initial_state(scenario, runs, rng)
+    drivers = state.driver.copy()
+    team, reps = run(scenario, state, levers, rng, record_reps=True, live_history=not fixed)
+    return Result(style, scenario, runs, seed, team, reps, drivers)
+
+
+def sweep(controls: Sequence[float], inspirations: Sequence[float],
+          scenario: Scenario | None = None, runs: int = 100, seed: int = 0,
+          tailoring: float = 0.5) -> pd.DataFrame:
+    """Simulate every (control, inspiration) pair; return one row per style.
+
+    All styles start from the same ``runs`` teams (common random starts), so differences between
+    styles are not differences between teams. Columns: ``control``, ``inspiration``, then the
+    columns of :meth:`Result.summary`.
+    """
+    scenario = Scenario.default() if scenario is None else scenario
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a teamsim.Scenario, got {scenario!r}")
+    check_runs_seed(runs, seed)
+    grid = []
+    for name, values in (("controls", controls), ("inspirations", inspirations)):
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise TypeError(f"{name} must be a sequence of numbers in [0, 1], got {values!r}")
+        values = [check_unit(f"{name}[{i}]", v) for i, v in enumerate(values)]
+        if not values:
+            raise ValueError(f"{name} must hold at least one value, got an empty sequence")
+        grid.append(values)
+    check_unit("tailoring", tailoring)
+    styles = [Style(c, i, tailoring) for c in grid[0] for i in grid[1]]
+    rng = np.random.default_rng(seed)
+    start = initial_state(scenario, runs, rng)
+    per_chunk = max(1, SWEEP_CHUNK // (runs * scenario.team_size))
+    frames = []
+    for lo in range(0, len(styles), per_chunk):
+        chunk = styles[lo:lo + per_chunk]
+        state = start.tile(len(chunk))
+        team, _ = run(scenario, state, constant_levers(chunk, runs), rng)
+        frames.append(summary_frame(summarise(team, scenario), len(chunk), runs))
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "inspiration", [s.inspiration for s in styles])
+    out.insert(0, "control", [s.control for s in styles])
+    return out
