@@ -51,7 +51,11 @@ lint: venv
 test-model: venv
 	$(PY) -m pytest tests --ignore=tests/browser -m "not browser" -q
 
-test: setup lint test-model
+# The built book in a real browser: offline, no console errors, charts draw, sliders work, axe.
+test-book: book chromium
+	$(PY) -m pytest tests/browser -q
+
+test: setup lint test-model test-book
 
 # Regenerate the simulated data in data/ from fixed seeds.
 data: venv
