@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from teamsim.core import Scenario, Style, check_int, check_unit
-from teamsim.engine import TEAM_METRICS, initial_state, market_index, run
+from teamsim.engine import QUARTER, TEAM_METRICS, initial_state, market_index, run
 from teamsim.params import DRIVERS
 
 MAX_RUNS = 100_000
@@ -123,6 +123,7 @@ def summarise(team: dict, scenario: Scenario) -> dict[str, np.ndarray]:
     mean_revenue = revenue.mean(0)
     safe = np.where(mean_revenue > 0, mean_revenue, np.nan)
     swings = np.abs(np.diff(revenue, axis=0)).mean(0) if len(revenue) > 1 else 0 * mean_revenue
+    judged = slice(QUARTER - 1, None) if len(revenue) >= QUARTER else slice(None)
     return {
         "revenue": revenue.sum(0),
         "deals_won": team["deals_won"].sum(0),
@@ -136,8 +137,8 @@ def summarise(team: dict, scenario: Scenario) -> dict[str, np.ndarray]:
         "trust_end": team["trust"][-1],
         "skill_end": team["skill"][-1],
         "focus": team["focus"].mean(0),
-        "attainment": team["attainment"].mean(0),
-        "at_quota": team["at_quota"].mean(0),
+        "attainment": team["attainment"][judged].mean(0),
+        "at_quota": team["at_quota"][judged].mean(0),
         "volatility": swings / safe,
         "forecast_error": np.abs(team["forecast"] - revenue).mean(0) / safe,
     }
@@ -157,8 +158,8 @@ SUMMARY_UNITS = {
     "trust_end": "trust in the last week, 0-1",
     "skill_end": "skill in the last week, 0-1",
     "focus": "mean share of activity on the right deals, 0-1",
-    "attainment": "mean rolling-quarter attainment (1 = on quota)",
-    "at_quota": "mean share of reps at or above quota over the rolling quarter, 0-1",
+    "attainment": "mean rolling-quarter attainment from week 13 on (1 = on quota)",
+    "at_quota": "mean share of reps at or above quota over the rolling quarter, from week 13 on",
     "volatility": "mean week-to-week change in revenue / mean weekly revenue",
     "forecast_error": "mean |CRM forecast - revenue| / mean weekly revenue",
 }
