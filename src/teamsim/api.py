@@ -274,12 +274,13 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
 
 def sweep(controls: Sequence[float], inspirations: Sequence[float],
           scenario: Scenario | None = None, runs: int = 100, seed: int = 0,
-          tailoring: float = 0.5) -> pd.DataFrame:
+          tailoring: float = 0.5, weekly: bool = False) -> pd.DataFrame:
     """Simulate every (control, inspiration) pair; return one row per style.
 
     All styles start from the same ``runs`` teams (common random starts), so differences between
     styles are not differences between teams. Columns: ``control``, ``inspiration``, then the
-    columns of :meth:`Result.summary`.
+    columns of :meth:`Result.summary`. With ``weekly=True``, one row per style and week instead,
+    with the columns of :attr:`Result.weekly` averaged over runs.
     """
     scenario = Scenario.default() if scenario is None else scenario
     if not isinstance(scenario, Scenario):
@@ -301,10 +302,24 @@ def sweep(controls: Sequence[float], inspirations: Sequence[float],
     frames = []
     for lo in range(0, len(styles), per_chunk):
         chunk = styles[lo:lo + per_chunk]
-        state = start.tile(len(chunk))
-        team, _ = run(scenario, state, constant_levers(chunk, runs), rng)
-        frames.append(summary_frame(summarise(team, scenario), len(chunk), runs))
+        team, _ = run(scenario, start.tile(len(chunk)), constant_levers(chunk, runs), rng)
+        if weekly:
+            frames.append(weekly_means(team, len(chunk), runs))
+        else:
+            frames.append(summary_frame(summarise(team, scenario), len(chunk), runs))
     out = pd.concat(frames, ignore_index=True)
-    out.insert(0, "inspiration", [s.inspiration for s in styles])
-    out.insert(0, "control", [s.control for s in styles])
+    repeat = scenario.weeks if weekly else 1
+    out.insert(0, "inspiration", np.repeat([s.inspiration for s in styles], repeat))
+    out.insert(0, "control", np.repeat([s.control for s in styles], repeat))
     return out
+
+
+def weekly_means(team: dict, groups: int, runs: int) -> pd.DataFrame:
+    """Average ``(weeks, groups * runs)`` team records over runs: a row per group and week."""
+    weeks = team["revenue"].shape[0]
+    out = {"week": np.tile(np.arange(1, weeks + 1), groups)}
+    for name in TEAM_METRICS:
+        if name in ("control", "inspiration"):
+            continue
+        out[name] = team[name].reshape(weeks, groups, runs).mean(2).T.ravel()
+    return pd.DataFrame(out)
