@@ -7,7 +7,7 @@ BOOK_HTML := _build/html
 PORT ?= 8000
 
 .PHONY: setup venv node chromium book serve lab test test-model test-book test-notebooks \
-        lint data bench clean
+        test-lab workbook lint data bench clean
 
 setup: venv node chromium
 
@@ -55,7 +55,21 @@ test-model: venv
 test-book: book chromium
 	$(PY) -m pytest tests/browser -q
 
-test: setup lint test-model test-book
+# The workbook: nbval re-runs every notebook and compares outputs; the exercise checks are
+# fed wrong, missing and mistyped answers.
+test-notebooks: venv
+	$(PY) -m pytest --nbval notebooks --nbval-sanitize-with tests/notebooks/sanitize.cfg -q
+	$(PY) -m pytest tests/notebooks -q
+
+# The workbook in JupyterLab in a real browser: run all, move a slider, the chart changes.
+test-lab: venv chromium
+	$(PY) -m pytest tests/lab -q
+
+# Regenerate the student workbook (no solutions) and the private grading bundle.
+workbook: venv
+	$(PY) tools/assign.py
+
+test: setup lint test-model test-book test-notebooks test-lab
 
 # Regenerate the simulated data in data/ from fixed seeds.
 data: venv
