@@ -1,0 +1,199 @@
+"""Make the built book work offline: every script it runs comes from the book itself.
+
+Left alone, the pages would fetch code from other hosts: Altair's chart output loads vega,
+vega-lite and vega-embed from a CDN, myst-nb loads require.js and the ipywidgets manager from
+CDNs, and Sphinx loads MathJax from a CDN. This extension copies those libraries out of the
+pinned packages (``vl-convert-python`` from pip; ``@jupyter-widgets/html-manager`` and
+``mathjax`` from npm, installed by ``npm ci``) into ``_vendor/`` in the build output and points
+the pages at them:
+
+- vega: one bundle made by ``vl_convert.javascript_bundle()``, which sets the ``vega``,
+  ``vegaLite`` and ``vegaEmbed`` globals. It is added to pages that hold a chart, with
+  ``VEGA_DEBUG`` preset to Altair's versions, so Altair's output finds the libraries loaded and
+  loads nothing itself.
+- widgets: ``nb_ipywidgets_js`` points at the html-manager's ``embed.js``, the build that needs
+  no require.js (with require.js on the page, Altair's output would take its AMD branch and load
+  vega from the CDN again).
+- MathJax 3: ``mathjax_path`` points at ``tex-chtml.js`` with the fonts and extensions it loads.
+
+Nothing is committed and nothing goes through a source ``_static/`` folder: the files are copied
+from the installed packages at every build (only when they changed), so the pins in
+``package-lock.json`` and ``requirements.txt`` decide what the book serves. The extension also
+serves ``static/book.css``, the course's small fixes to the theme (contrast, focus).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+VENDOR = "_vendor"
+# Sphinx puts a relative asset path under _static/; "../" climbs back to the output root.
+FROM_STATIC = f"../{VENDOR}"
+VEGA_BUNDLE = "vega/vega-bundle.js"
+WIDGETS_JS = "jupyter-widgets/embed.js"
+MATHJAX_JS = "mathjax/tex-chtml.js"
+
+# npm package folder -> {file or folder inside it: where it goes under _vendor/}.
+NPM_FILES: dict[str, dict[str, str]] = {
+    "@jupyter-widgets/html-manager": {
+        "dist/embed.js": WIDGETS_JS,
+        "dist/embed.js.LICENSE.txt": "jupyter-widgets/embed.js.LICENSE.txt",
+        # webpack's font files, which embed.js loads from beside itself
+        "dist/*.woff2": "jupyter-widgets/",
+        "dist/*.woff": "jupyter-widgets/",
+        "dist/*.ttf": "jupyter-widgets/",
+        "dist/*.eot": "jupyter-widgets/",
+        "dist/*.svg": "jupyter-widgets/",
+    },
+    "mathjax": {
+        "LICENSE": "mathjax/LICENSE",
+        "es5/tex-chtml.js": MATHJAX_JS,
+        # what tex-chtml.js loads on demand: fonts, TeX extensions, menu and speech
+        "es5/output": "mathjax/output",
+        "es5/input": "mathjax/input",
+        "es5/a11y": "mathjax/a11y",
+        "es5/ui": "mathjax/ui",
+        "es5/sre": "mathjax/sre",
+        "es5/adaptors": "mathjax/adaptors",
+    },
+}
+
+
+def point_at_local_copies(app: Sphinx, config: Any) -> None:
+    """Replace the CDN addresses in the configuration with the copies under _vendor/."""
+    config.nb_ipywidgets_js = {f"{FROM_STATIC}/{WIDGETS_JS}": {}}
+    config.mathjax_path = f"{FROM_STATIC}/{MATHJAX_JS}"
+    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+
+
+def _same(src: Path, dst: Path) -> bool:
+    if not dst.is_file():
+        return False
+    a, b = src.stat(), dst.stat()
+    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
+
+
+def _copy(src: Path, dst: Path) -> int:
+    """Copy a file or a folder, skipping files already there; return how many were copied."""
+    if src.is_dir():
+        return sum(_copy(f, dst / f.relative_to(src)) for f in src.rglob("*") if f.is_file())
+    if _same(src, dst):
+        return 0
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+    return 1
+
+
+def copy_npm_files(node_modules: Path, vendor: Path) -> int:
+    """Copy what the pages load from the npm packages; fail loudly if one is missing."""
+    copied = 0
+    for package, files in NPM_FILES.items():
+        root = node_modules / package
+        for pattern, target in files.items():
+            sources = sorted(root.glob(pattern)) if "*" in pattern else [root / pattern]
+            if not sources or not all(s.exists() for s in sources):
+                raise ExtensionError(
+                    f"offline_book: {root / pattern} is missing. The book serves its JavaScript "
+                    f"from the pinned npm packages: run `npm ci` (or `make setup`) in "
+                    f"{node_modules.parent}, then build again."
+                )
+            for src in sources:
+                dst = vendor / target / src.name if target.endswith("/") else vendor / target
+                copied += _copy(src, dst)
+    return copied
+
+
+def altair_versions() -> dict[str, str]:
+    """The versions Altair's HTML output checks in ``VEGA_DEBUG`` before loading a library."""
+    import altair as alt
+
+    return {
+        "vega_version": alt.VEGA_VERSION,
+        "vegalite_version": alt.VEGALITE_VERSION,
+        "vegaembed_version": alt.VEGAEMBED_VERSION,
+    }
+
+
+def write_vega_bundle(vendor: Path) -> bool:
+    """Write vega + vega-lite + vega-embed as one script, unless the same one is there."""
+    import vl_convert
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    stamp = {
+        "wrapped": True,
+        "vl_convert": vl_convert.__version__,
+        "vl_version": vl_version_for_vl_convert(),
+        **altair_versions(),
+    }
+    bundle = vendor / VEGA_BUNDLE
+    stamp_file = bundle.with_suffix(".json")
+    if bundle.is_file() and stamp_file.is_file() and json.loads(stamp_file.read_text()) == stamp:
+        return False
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    # The bundle's top-level names would clash with the page's own (Sphinx declares `_`):
+    # a function scope keeps them private; only the three globals it sets escape.
+    code = vl_convert.javascript_bundle(vl_version=stamp["vl_version"])
+    bundle.write_text(f"(function () {{\n{code}\n}})();\n", "utf-8")
+    stamp_file.write_text(json.dumps(stamp, indent=1) + "\n", "utf-8")
+    return True
+
+
+def write_vendor_files(app: Sphinx) -> None:
+    """Fill _vendor/ in the output before any page is written (so assets get checksums)."""
+    if app.builder.format != "html":
+        return
+    node_modules = Path(app.srcdir, app.config.offline_node_modules).resolve()
+    vendor = Path(app.outdir) / VENDOR
+    copied = copy_npm_files(node_modules, vendor)
+    made = write_vega_bundle(vendor)
+    logger.info(f"offline_book: {copied} npm files copied, vega bundle "
+                f"{'written' if made else 'up to date'} in {vendor}")
+
+
+def add_vega_to_chart_pages(app: Sphinx, pagename: str, templatename: str,
+                            context: dict[str, Any], doctree: Any) -> None:
+    """Load the local vega bundle on pages whose body draws a chart with vega-embed."""
+    if "vegaEmbed(" not in context.get("body", ""):
+        return
+    preset = json.dumps(altair_versions())
+    app.add_js_file(None, body=f"window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {{}}, "
+                                f"{preset});")
+    app.add_js_file(f"{FROM_STATIC}/{VEGA_BUNDLE}")
+
+
+def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
+                           context: dict[str, Any], doctree: Any) -> None:
+    """Keep one copy of each script on the page.
+
+    Sphinx 7.4 adds an inline script registered once the builder is running a second time (its
+    file name is ``None`` once and ``""`` the other time), so sphinx-thebe's
+    ``const THEBE_JS_URL`` is declared twice and every page logs a SyntaxError.
+    """
+    seen, unique = set(), []
+    for js in context.get("script_files", []):
+        attributes = getattr(js, "attributes", {})
+        key = (getattr(js, "filename", js) or "", tuple(sorted(attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("offline_node_modules", "node_modules", "env", types=[str])
+    app.connect("config-inited", point_at_local_copies)
+    app.connect("builder-inited", write_vendor_files)
+    app.connect("html-page-context", add_vega_to_chart_pages)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.add_css_file("book.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
