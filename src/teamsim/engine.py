@@ -13,16 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from teamsim.core import Scenario
-from teamsim.params import DRIVERS, Params
+from teamsim.params import COACHING_FIT, CONTROL_FIT, DRIVERS, GENERIC_FIT, Params
 
 QUARTER = 13
 """Weeks in the rolling quarter over which attainment and 'at quota' are judged."""
 
-# How a one-size-fits-all message lands with each driver (tailoring closes the gap), and how
-# close control itself lands: visible targets suit competitors and irk the autonomy-driven.
-GENERIC_FIT = np.array([0.9, 0.5, 0.6, 0.8])
-CONTROL_FIT = np.array([0.10, 0.0, -0.20, 0.05])
-COACHING_FIT = np.array([1.0, 1.3, 0.9, 1.0])
 
 TEAM_METRICS = ("revenue", "deals_won", "activities", "pipeline", "forecast", "quota",
                 "headcount", "quits", "engagement", "exhaustion", "trust", "skill", "focus",
@@ -88,7 +83,7 @@ def initial_state(scenario: Scenario, teams: int, rng: np.random.Generator) -> T
     ramp = np.where(new, rng.uniform(0.0, 0.3, shape), ramp)
     # Open pipeline near its steady state for an average rep, so week 1 is a normal week.
     steady = p.activities_per_week * 0.8 * 0.6 * p.opportunity_rate * p.sales_cycle
-    live = rng.poisson(steady * (0.3 + 0.7 * ramp)).astype(float)
+    live = rng.poisson(steady * (p.new_hire_output + (1 - p.new_hire_output) * ramp)).astype(float)
     return TeamState(
         driver=driver,
         skill=skill,
@@ -224,7 +219,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
 
         # Pipeline: focused activity makes opportunities; deals decide over the sales cycle.
         new = activities * focus * (p.opportunity_rate * demand) * (0.5 + s.skill) * (
-            0.3 + 0.7 * s.ramp)
+            p.new_hire_output + (1.0 - p.new_hire_output) * s.ramp)
         over = np.maximum(pressure - p.corner_threshold, 0.0)
         win = np.minimum((win_a + win_b * s.skill) * m.process
                          * (1.0 - p.win_exhaustion * s.exhaustion)
@@ -237,7 +232,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
         s.stale = s.stale * m.hygiene + going_stale
 
         # Attainment: felt week by week (an 8-week memory), judged over the rolling quarter.
-        quota = p.quota * (0.3 + 0.7 * s.ramp) * s.active
+        quota = p.quota * (p.new_hire_output + (1.0 - p.new_hire_output) * s.ramp) * s.active
         ratio = np.where(s.active > 0, revenue / np.maximum(quota, 1e-9), 1.0)
         s.feel += (ratio - s.feel) / p.attainment_memory
         slot = t % QUARTER
@@ -265,7 +260,8 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
 
         # Skill: coaching lands best in the middle of the team (CEB) and where it is safe to
         # admit what you don't know (Edmondson 1999); practice adds a little.
-        s.skill = unit(s.skill + p.coaching_rate * m.coaching * (0.3 + 0.7 * s.trust)
+        s.skill = unit(s.skill + p.coaching_rate * m.coaching
+                       * (p.coaching_without_trust + (1.0 - p.coaching_without_trust) * s.trust)
                        * (4.0 * s.skill * (1.0 - s.skill))
                        + p.practice_rate * effort * (1.0 - s.skill))
         s.ramp = np.minimum(s.ramp + 1.0 / p.ramp_weeks, 1.0)

@@ -12,8 +12,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+import numpy as np
+
 DRIVERS: tuple[str, ...] = ("competition", "development", "autonomy", "recognition")
 """What each rep responds to most (self-determination theory, Cerasoli et al. 2014, 2016)."""
+
+# Per driver, in the order of DRIVERS. How well a one-size-fits-all message lands (tailoring
+# closes the gap): a generic talk of targets and wins suits competitors and those who want
+# recognition, less so those who want to grow or to be left to run their own book.
+GENERIC_FIT = np.array([0.9, 0.5, 0.6, 0.8])
+# How the personal side of control lands on top of its general cost: visible targets and
+# rankings suit competitors, being checked on irks the autonomy-driven (SDT: control thwarts
+# the need for autonomy, Ryan & Deci 2000).
+CONTROL_FIT = np.array([0.10, 0.0, -0.20, 0.05])
+# How much a unit of coaching teaches: the development-driven seek it out.
+COACHING_FIT = np.array([1.0, 1.3, 0.9, 1.0])
 
 
 @dataclass(frozen=True)
@@ -126,9 +139,17 @@ class Params:
         Weeks for a new hire to ramp to full productivity (~5 months, Bridge Group).
     new_hire_skill
         Mean starting skill of a new hire.
+    new_hire_output
+        Share of a ramped rep's opportunities and quota that a new hire has in week one; the
+        rest comes linearly over ``ramp_weeks``.
+    coaching_without_trust
+        Share of coaching's effect that lands even with no trust at all (the rest needs
+        psychological safety).
     adaptation_rate
         How fast a team finds new demand during a market shock, per unit of trust times
-        inspiration (resilient, adaptable teams; Wang et al. 2011).
+        inspiration times the room that control leaves (1 - control): a team given purpose and
+        room adapts, a tightly scripted one keeps working the old plan (resilient, adaptable
+        teams; Wang et al. 2011).
     shock_slip
         Share of the shock's depth that shows up as deals slipping (decisions delayed) rather
         than lost demand.
@@ -194,6 +215,8 @@ class Params:
     vacancy_weeks: int = 6
     ramp_weeks: int = 22
     new_hire_skill: float = 0.3
+    new_hire_output: float = 0.3
+    coaching_without_trust: float = 0.3
     adaptation_rate: float = 0.8
     shock_slip: float = 0.5
 
@@ -211,3 +234,27 @@ class Params:
         for name in ("vacancy_weeks", "ramp_weeks", "reference_team"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"Params.{name} must be an int >= 1, got {getattr(self, name)!r}")
+
+
+def parameter_table(params: Params | None = None) -> list[dict[str, object]]:
+    """Every parameter with its value and the meaning and evidence its docstring gives.
+
+    Read from the ``Attributes`` section of :class:`Params`' docstring, so the book's model
+    appendix shows exactly what the code documents.
+    """
+    params = params or Params()
+    doc = (Params.__doc__ or "").split("Attributes\n    ----------\n", 1)[1]
+    meaning: dict[str, str] = {}
+    names: list[str] = []
+    for line in doc.splitlines():
+        if line.startswith("        "):
+            for name in names:
+                meaning[name] = (meaning.get(name, "") + " " + line.strip()).strip()
+        elif line.strip():
+            text = line.strip().rstrip(",")
+            if names and line.startswith("    ") and text and not meaning.get(names[-1]):
+                names = names + [n.strip() for n in text.split(",") if n.strip()]
+            else:
+                names = [n.strip() for n in text.split(",") if n.strip()]
+    return [{"parameter": f.name, "value": getattr(params, f.name),
+             "meaning": meaning.get(f.name, "")} for f in fields(params)]
