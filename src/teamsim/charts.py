@@ -184,3 +184,47 @@ def styles_over_time(frame: pd.DataFrame, metric: str, style: str = "style",
     return alt.layer(*layers).properties(width=width, height=height, description=description or (
         f"Line chart of {label(metric).lower()} by week, one line per style: "
         f"{', '.join(names)}"))
+
+
+def lines_over_time(frame: pd.DataFrame, panels: Sequence[str], series: str = "series",
+                    colours: Mapping[str, str] | None = None, dashed: Sequence[str] = (),
+                    shade: tuple[int, int] | pd.DataFrame | None = None, legend: str = "Line",
+                    url: str | None = None, description: str = "", width: int = 250,
+                    height: int = 120, columns: int = 2) -> alt.VConcatChart:
+    """Small multiples, one panel per measure, with one line per ``series`` in each panel.
+
+    ``frame`` is long: columns ``week``, ``panel`` (a measure named in ``panels``), ``series``
+    and ``value``. Every panel reads the same rows, so a live dashboard swaps one dataset.
+    ``colours`` maps series to colours (default: the style colours, then Okabe-Ito);
+    ``dashed`` series are drawn dashed (references). ``shade`` is (first, last) week of a
+    shaded band, or a frame with ``start`` and ``end`` columns.
+    """
+    names = list(dict.fromkeys(frame[series]))
+    colours = colours or {}
+    palette = [colours.get(n, STYLE_COLOURS.get(n, OKABE_ITO[i % len(OKABE_ITO)]))
+               for i, n in enumerate(names)]
+    dashes = [[5, 3] if n in dashed else [1, 0] for n in names]
+    data = source(frame, url)
+    if isinstance(shade, tuple):
+        shade = pd.DataFrame({"start": [shade[0]], "end": [shade[1]]})
+    charts = []
+    for panel in panels:
+        lines = alt.Chart(data).transform_filter(alt.datum.panel == panel).mark_line(
+            strokeWidth=2.2).encode(
+            x=alt.X("week:Q", title=label("week"), scale=alt.Scale(nice=False)),
+            y=alt.Y("value:Q", title=label(panel)),
+            color=alt.Color(f"{series}:N", title=legend, sort=names,
+                            scale=alt.Scale(domain=names, range=palette)),
+            strokeDash=alt.StrokeDash(f"{series}:N", sort=names, title=legend,
+                                      scale=alt.Scale(domain=names, range=dashes)),
+            tooltip=[alt.Tooltip(f"{series}:N", title=legend), alt.Tooltip("week:Q"),
+                     alt.Tooltip("value:Q", title=label(panel), format=".3~f")])
+        layers = [lines]
+        if shade is not None:
+            layers.insert(0, alt.Chart(shade).mark_rect(color="#BBBBBB", opacity=0.25).encode(
+                x="start:Q", x2="end:Q"))
+        charts.append(alt.layer(*layers).properties(width=width, height=height))
+    rows = [alt.hconcat(*charts[i:i + columns]) for i in range(0, len(charts), columns)]
+    return alt.vconcat(*rows).properties(description=description or (
+        f"Line charts of {', '.join(label(p).lower() for p in panels)} by week, one line per "
+        f"{legend.lower()}: {', '.join(names)}"))

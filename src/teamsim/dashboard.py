@@ -1,0 +1,796 @@
+"""Live dashboards for the workbook: ipywidgets sliders driving the simulation, one chart each.
+
+Every dashboard is a :class:`Dashboard`: a row of levers (ipywidgets), one ``alt.JupyterChart``
+built once, and a text readout. Moving a lever re-runs the model and swaps the chart's data in
+place: the new rows go to the running Vega view as a change set (the channel JupyterChart uses
+for server-side data updates), so the chart is neither rebuilt nor re-displayed. The charts come
+from :mod:`teamsim.charts`, shared with the book.
+
+Displayed without a live frontend (the book, a notebook opened before it is run), a dashboard
+shows a static snapshot of its chart with a note on how to run it live, and its plain-text
+form says what the levers are and what the snapshot shows.
+
+Benchmark: ``python -m teamsim.bench dashboards`` times one lever move per dashboard.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+
+import altair as alt
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from teamsim.api import Result, check_runs_seed, constant_levers, simulate, sweep, weekly_means
+from teamsim.charts import bars, label, lines_over_time, style_map
+from teamsim.core import CHEERLEADER, COACH, DRILLER, Scenario, Style
+from teamsim.engine import initial_state, run
+from teamsim.params import DRIVERS
+
+RUNS = 30
+"""Monte-Carlo runs behind every live line: enough to see the pattern, fast enough to drag."""
+SEED = 0
+LIVE_NOTE = ("This is a snapshot of a live dashboard. To move its sliders, open the workbook in "
+             "JupyterLab (run `make lab` in the course folder) and run this notebook's cells.")
+GRID = [round(x / 10, 1) for x in range(11)]
+"""Control and inspiration values of the style maps (steps of 0.1)."""
+MANAGER = Style(0.5, 0.3)
+"""Where the managing dashboard starts: a manager who mostly manages."""
+MIDDLE = Style(0.4, 0.4)
+"""Where the impact dashboard starts 'your style': the middle of the square."""
+Schedule = Callable[[int], Style]
+"""A manager who changes style by the calendar only: ``week -> Style``."""
+
+
+def offline() -> None:
+    """Make JupyterChart load its JavaScript from the kernel, never from a CDN (once)."""
+    alt.JupyterChart.enable_offline()
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as Vega reads them (the same sanitising Altair applies to inline data)."""
+    return alt.data_transformers.get()(frame)["values"]
+
+
+class Dashboard:
+    """Levers, one live chart and a readout.
+
+    Subclasses define :meth:`compute` (lever settings -> named data frames), :meth:`build`
+    (those frames -> an Altair chart, called once) and :meth:`describe` (frames -> one line of
+    text). Every frame :meth:`compute` returns must keep its columns from call to call.
+    """
+
+    title = "Dashboard"
+    caption = ""
+
+    def __init__(self, levers: Mapping[str, widgets.ValueWidget]) -> None:
+        offline()
+        self.levers = dict(levers)
+        self.data = self.compute(**self.settings())
+        self.spec_chart = self.build(self.data)
+        spec = self.spec_chart.to_dict()
+        self.names = self.dataset_names(spec, self.data)
+        self.chart = alt.JupyterChart(self.spec_chart,
+                                      embed_options={"actions": False, "renderer": "svg"})
+        self.readout = widgets.HTML(self.readout_html(), layout=widgets.Layout(margin="0 0 0 8px"))
+        for widget in self.levers.values():
+            widget.observe(self.on_change, names="value")
+        self.moves = 0
+        self._holding = False
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<b>{html.escape(self.title)}</b>"),
+            widgets.HBox(list(self.levers.values()), layout=widgets.Layout(flex_flow="row wrap")),
+            self.chart,
+            self.readout,
+            widgets.HTML(f"<small>{html.escape(self.caption)}</small>"),
+        ])
+
+    # -- what subclasses define -------------------------------------------------------------
+    def compute(self, **settings) -> dict[str, pd.DataFrame]:
+        raise NotImplementedError
+
+    def build(self, data: dict[str, pd.DataFrame]) -> alt.TopLevelMixin:
+        raise NotImplementedError
+
+    def describe(self, data: dict[str, pd.DataFrame]) -> str:
+        return ""
+
+    # -- the live loop -------------------------------------------------------------------------
+    @staticmethod
+    def dataset_names(spec: dict, data: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+        """The name under which each live frame sits in the compiled chart."""
+        found = {}
+        for key, frame in data.items():
+            rows = records(frame)
+            match = [name for name, values in spec.get("datasets", {}).items() if values == rows]
+            if not match:
+                raise ValueError(f"live data {key!r} is not used by the chart")
+            found[key] = match[0]
+        return found
+
+    def settings(self) -> dict:
+        return {name: widget.value for name, widget in self.levers.items()}
+
+    def on_change(self, change) -> None:
+        if not self._holding:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-run the model for the levers' values and swap the chart's data in place."""
+        self.data = self.compute(**self.settings())
+        updates = [{"namespace": "data", "name": self.names[key], "scope": [],
+                    "value": records(frame)} for key, frame in self.data.items()]
+        self.chart._py_to_js_updates = updates
+        self.readout.value = self.readout_html()
+        self.moves += 1
+
+    def update(self, **values) -> None:
+        """Set several levers at once (one model run), e.g. ``update(control=0.8)``."""
+        unknown = sorted(set(values) - set(self.levers))
+        if unknown:
+            raise ValueError(f"unknown lever {unknown[0]!r}: this dashboard has "
+                             f"{list(self.levers)}")
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.levers[name].value = value
+        finally:
+            self._holding = False
+        self.refresh()
+
+    # -- display -----------------------------------------------------------------------------
+    def readout_html(self) -> str:
+        return f"<span style='font-size:0.95em'>{html.escape(self.describe(self.data))}</span>"
+
+    def lever_text(self) -> str:
+        parts = []
+        for name, widget in self.levers.items():
+            value = widget.value
+            shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+            parts.append(f"{widget.description.rstrip(': ') or name} = {shown}")
+        return ", ".join(parts)
+
+    def snapshot_png(self) -> bytes:
+        """The chart for the current setting as a PNG (rendered in the kernel, offline)."""
+        import vl_convert as vlc
+
+        spec = self.spec_chart.to_dict()
+        for key, frame in self.data.items():
+            spec["datasets"][self.names[key]] = records(frame)
+        return vlc.vegalite_to_png(spec, scale=1.0)
+
+    def __repr__(self) -> str:
+        description = self.spec_chart.to_dict().get("description", "")
+        return (f"{self.title} (a live dashboard). Levers: {self.lever_text()}. "
+                f"Chart: {description}. Now: {self.describe(self.data)} {LIVE_NOTE}")
+
+    def snapshot_html(self) -> str:
+        png = base64.b64encode(self.snapshot_png()).decode("ascii")
+        alt_text = html.escape(self.spec_chart.to_dict().get("description", self.title))
+        return (f"<figure style='margin:0'><figcaption><b>{html.escape(self.title)}</b> "
+                f"(snapshot: {html.escape(self.lever_text())})</figcaption>"
+                f"<img src='data:image/png;base64,{png}' alt='{alt_text}'>"
+                f"<p>{html.escape(self.describe(self.data))}</p>"
+                f"<p><em>{html.escape(LIVE_NOTE)}</em></p></figure>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = self.widget._repr_mimebundle_()
+        bundle["text/plain"] = repr(self)
+        bundle["text/html"] = self.snapshot_html()
+        return bundle
+
+
+# -- sliders --------------------------------------------------------------------------------------
+def slider(name: str, value: float, low: float = 0.0, high: float = 1.0, step: float = 0.05,
+           description: str | None = None) -> widgets.FloatSlider:
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step,
+                               description=description or label(name),
+                               readout_format=".2f", continuous_update=True,
+                               style={"description_width": "initial"},
+                               layout=widgets.Layout(width="300px"))
+
+
+def int_slider(name: str, value: int, low: int, high: int, step: int = 1,
+               description: str | None = None) -> widgets.IntSlider:
+    return widgets.IntSlider(value=value, min=low, max=high, step=step,
+                             description=description or label(name), continuous_update=True,
+                             style={"description_width": "initial"},
+                             layout=widgets.Layout(width="300px"))
+
+
+def style_sliders(style: Style, step: float = 0.05) -> dict[str, widgets.FloatSlider]:
+    return {"control": slider("control", style.control, step=step),
+            "inspiration": slider("inspiration", style.inspiration, step=step)}
+
+
+# -- the model, many managers at once -------------------------------------------------------------
+def batch(managers: Sequence[Style | Schedule], scenario: Scenario, runs: int = RUNS,
+          seed: int = SEED, reps: bool = False) -> tuple[dict, dict, np.ndarray]:
+    """Run several managers on the same ``runs`` starting teams, in one vectorised pass.
+
+    Each manager is a fixed :class:`Style` (as in :func:`teamsim.sweep`, which this matches
+    exactly for fixed styles) or a schedule ``week -> Style``. Returns the team records
+    ``(weeks, managers * runs)``, the rep records (with ``reps=True``, ``(weeks, teams, reps)``)
+    and the starting skill of every rep ``(managers * runs, reps)``.
+    """
+    check_runs_seed(runs, seed)
+    rng = np.random.default_rng(seed)
+    start = initial_state(scenario, runs, rng).tile(len(managers))
+    first_skill = start.skill.copy()
+    chosen: dict[tuple[Style, ...], tuple] = {}
+
+    def levers(t: int, history: dict):
+        styles = tuple(m if isinstance(m, Style) else m(t + 1) for m in managers)
+        if styles not in chosen:
+            chosen[styles] = constant_levers(styles, runs)(t, history)
+        return chosen[styles]
+
+    team, rep = run(scenario, start, levers, rng, record_reps=reps, live_history=not reps)
+    return team, rep, first_skill
+
+
+def weekly_frame(team: dict, names: Sequence[str], runs: int, metrics: Sequence[str]
+                 ) -> pd.DataFrame:
+    """Long frame (week, panel, series, value) of weekly means over runs, per manager."""
+    means = weekly_means(team, len(names), runs)
+    means.insert(0, "series", np.repeat(list(names), len(means) // len(names)))
+    return means.melt(id_vars=["series", "week"], value_vars=list(metrics), var_name="panel",
+                      value_name="value")[["week", "panel", "series", "value"]]
+
+
+def result_frame(result: Result, name: str, metrics: Sequence[str]) -> pd.DataFrame:
+    """Long frame of a :func:`simulate` result's weekly means over runs."""
+    means = result.weekly.groupby("week", as_index=False)[list(metrics)].mean()
+    means.insert(0, "series", name)
+    return means.melt(id_vars=["series", "week"], var_name="panel",
+                      value_name="value")[["week", "panel", "series", "value"]]
+
+
+def shock_band(scenario: Scenario) -> pd.DataFrame:
+    """The shaded weeks of the market shock (a zero-width band when there is none)."""
+    if scenario.shock_end is None:
+        return pd.DataFrame({"start": [1.0], "end": [1.0]})
+    return pd.DataFrame({"start": [float(scenario.shock_start) - 0.5],
+                         "end": [float(scenario.shock_end) + 0.5]})
+
+
+def total(frame: pd.DataFrame, series: str, panel: str = "revenue",
+          weeks: tuple[int, int] = (1, 52)) -> float:
+    rows = frame[(frame["series"] == series) & (frame["panel"] == panel)
+                 & frame["week"].between(*weeks)]
+    return float(rows["value"].sum())
+
+
+def last(frame: pd.DataFrame, series: str, panel: str) -> float:
+    rows = frame[(frame["series"] == series) & (frame["panel"] == panel)]
+    return float(rows.sort_values("week")["value"].iloc[-1])
+
+
+# -- 00 getting started ---------------------------------------------------------------------------
+class FirstLook(Dashboard):
+    """One manager's year against the Coach: control, inspiration and the number of runs."""
+
+    title = "A year with your manager"
+    caption = ("Lines are means over the runs; the dashed grey line is the Coach (control 0.6, "
+               "inspiration 0.7) on the same teams; the grey band is the market shock.")
+    metrics = ("revenue", "engagement", "exhaustion", "headcount")
+
+    def __init__(self, style: Style = COACH, runs: int = RUNS, scenario: Scenario | None = None):
+        self.scenario = scenario or Scenario.default()
+        super().__init__({**style_sliders(style),
+                          "runs": int_slider("runs", runs, 1, 60, description="Runs")})
+
+    def compute(self, control, inspiration, runs):
+        you = simulate(Style(control, inspiration), self.scenario, runs=runs, seed=SEED)
+        lines = pd.concat([result_frame(you, "Your manager", self.metrics),
+                           self.coach(runs)], ignore_index=True)
+        return {"lines": lines}
+
+    @cache  # noqa: B019 - one dashboard object lives as long as its notebook
+    def coach(self, runs: int) -> pd.DataFrame:
+        return result_frame(simulate(COACH, self.scenario, runs=runs, seed=SEED), "the Coach",
+                            self.metrics)
+
+    def build(self, data):
+        return lines_over_time(data["lines"], self.metrics, dashed=["the Coach"],
+                               colours={"Your manager": "#0072B2", "the Coach": "#777777"},
+                               shade=shock_band(self.scenario), legend="Manager")
+
+    def describe(self, data):
+        lines = data["lines"]
+        you, coach = total(lines, "Your manager"), total(lines, "the Coach")
+        return (f"Year revenue ${you:,.0f}k ({you / coach - 1:+.0%} against the Coach); "
+                f"exhaustion in week 52 {last(lines, 'Your manager', 'exhaustion'):.2f} "
+                f"(Coach {last(lines, 'the Coach', 'exhaustion'):.2f}); reps in post in week 52 "
+                f"{last(lines, 'Your manager', 'headcount'):.1f}.")
+
+
+# -- 01 two sides / 04 landscape ------------------------------------------------------------------
+@cache
+def style_grid(scenario: Scenario, runs: int = 20, seed: int = SEED) -> pd.DataFrame:
+    """Year summaries over the 11 x 11 style square (cached: a few tenths of a second)."""
+    return sweep(GRID, GRID, scenario, runs=runs, seed=seed)[
+        ["control", "inspiration", "revenue", "attrition", "exhaustion_end", "engagement"]]
+
+
+def snap(value: float) -> float:
+    return round(round(value * 10) / 10, 1)
+
+
+def ring(control: float, inspiration: float) -> pd.DataFrame:
+    return pd.DataFrame({"control": [snap(control)], "inspiration": [snap(inspiration)]})
+
+
+def ring_layer(frame: pd.DataFrame, size: int) -> alt.Chart:
+    return alt.Chart(frame).mark_point(shape="square", size=size * 1.6, strokeWidth=3,
+                                       color="white", filled=False).encode(
+        x="control:O", y=alt.Y("inspiration:O", sort="descending"))
+
+
+class StyleSquare(Dashboard):
+    """The style map: year revenue over the square, and the year of the style you pick."""
+
+    title = "The style square"
+    caption = ("Left: year revenue for every style on a 0.1 grid (20 runs each); the white "
+               "square is your style. Right: your style's year, with the Coach dashed.")
+    metrics = ("revenue", "engagement", "exhaustion", "headcount")
+
+    def __init__(self, style: Style = COACH):
+        super().__init__({**style_sliders(style, step=0.1),
+                          "shock": widgets.Checkbox(value=True, description="Market shock")})
+
+    @staticmethod
+    def scenario(shock: bool) -> Scenario:
+        return Scenario.default() if shock else Scenario.no_shock()
+
+    def compute(self, control, inspiration, shock):
+        scenario = self.scenario(shock)
+        styles = [Style(snap(control), snap(inspiration)), COACH]
+        team, _, _ = batch(styles, scenario)
+        return {"grid": style_grid(scenario), "pick": ring(control, inspiration),
+                "lines": weekly_frame(team, ["Your style", "the Coach"], RUNS, self.metrics),
+                "band": shock_band(scenario)}
+
+    def build(self, data):
+        heat = style_map(data["grid"], "revenue", title="Year revenue ($k)", size=230)
+        square = alt.layer(heat, ring_layer(data["pick"], 230))
+        lines = lines_over_time(data["lines"], self.metrics, dashed=["the Coach"],
+                                colours={"Your style": "#0072B2", "the Coach": "#777777"},
+                                shade=data["band"], legend="Manager", width=190, height=95)
+        return alt.hconcat(square, lines).resolve_scale(color="independent").properties(
+            description="Heat map of year revenue over the square of control and inspiration, "
+                        "with your style marked; beside it, line charts of your style's revenue, "
+                        "engagement, exhaustion and headcount by week against the Coach")
+
+    def describe(self, data):
+        grid, pick = data["grid"], data["pick"].iloc[0]
+        row = grid[np.isclose(grid["control"], pick["control"])
+                   & np.isclose(grid["inspiration"], pick["inspiration"])].iloc[0]
+        best = grid.loc[grid["revenue"].idxmax()]
+        return (f"Control {pick['control']:.1f}, inspiration {pick['inspiration']:.1f}: year "
+                f"revenue ${row['revenue']:,.0f}k, attrition {row['attrition']:.0%} a year. "
+                f"Best on the map: control {best['control']:.1f}, inspiration "
+                f"{best['inspiration']:.1f} (${best['revenue']:,.0f}k).")
+
+
+class Landscape(Dashboard):
+    """Year revenue and attrition over the whole square, for a scenario you choose."""
+
+    title = "The landscape"
+    caption = ("Each square is one fixed style over a year (20 runs); the white square is the "
+               "style the sliders pick. Changing the scenario re-computes the maps (a second).")
+
+    def __init__(self, style: Style = COACH):
+        names = {"default (shock)": "default", "no shock": "no_shock",
+                 "large team (40 reps)": "large_team", "new team": "new_team"}
+        super().__init__({**style_sliders(style, step=0.1),
+                          "scenario": widgets.Dropdown(options=names, value="default",
+                                                       description="Scenario")})
+
+    def compute(self, control, inspiration, scenario):
+        return {"grid": style_grid(Scenario.named(scenario)), "pick": ring(control, inspiration)}
+
+    def build(self, data):
+        maps = []
+        for metric, title, reverse, fmt in (("revenue", "Year revenue ($k)", False, ",.0f"),
+                                            ("attrition", "Attrition (per year)", True, ".0%")):
+            heat = style_map(data["grid"], metric, title=title, reverse=reverse, fmt=fmt,
+                             size=230)
+            maps.append(alt.layer(heat, ring_layer(data["pick"], 230)))
+        return alt.hconcat(*maps).resolve_scale(color="independent").properties(
+            description="Two heat maps over the square of control (left to right) and "
+                        "inspiration (bottom to top): year revenue, and attrition (darker is "
+                        "more people leaving); a white square marks the chosen style")
+
+    def describe(self, data):
+        grid, pick = data["grid"], data["pick"].iloc[0]
+        row = grid[np.isclose(grid["control"], pick["control"])
+                   & np.isclose(grid["inspiration"], pick["inspiration"])].iloc[0]
+        return (f"Control {pick['control']:.1f}, inspiration {pick['inspiration']:.1f}: year "
+                f"revenue ${row['revenue']:,.0f}k, attrition {row['attrition']:.0%} a year, "
+                f"exhaustion in week 52 {row['exhaustion_end']:.2f}.")
+
+
+# -- 02 managing ----------------------------------------------------------------------------------
+class Managing(Dashboard):
+    """Control against forecast accuracy, activity and engagement, for a team size you choose."""
+
+    title = "Managing: control and team size"
+    caption = ("Revenue (solid) against the CRM's forecast (dashed) and what drives them; means "
+               "over 30 runs of one team.")
+    metrics = ("revenue", "forecast", "activities", "engagement")
+
+    def __init__(self, style: Style = MANAGER):
+        super().__init__({**style_sliders(style),
+                          "team_size": int_slider("team_size", 10, 4, 40)})
+
+    def compute(self, control, inspiration, team_size):
+        scenario = Scenario(team_size=team_size)
+        result = simulate(Style(control, inspiration), scenario, runs=RUNS, seed=SEED)
+        weekly = result.weekly.groupby("week", as_index=False)[
+            ["revenue", "forecast", "activities", "engagement"]].mean()
+        scale = 10 / team_size  # per ten reps, so team sizes compare
+        rows = [("revenue", "Revenue", weekly["revenue"] * scale),
+                ("revenue", "CRM forecast", weekly["forecast"] * scale),
+                ("activities", "Revenue", weekly["activities"] * scale),
+                ("engagement", "Revenue", weekly["engagement"])]
+        lines = pd.concat([pd.DataFrame({"week": weekly["week"], "panel": panel, "series": name,
+                                         "value": values}) for panel, name, values in rows],
+                          ignore_index=True)
+        summary = result.summary().iloc[0]
+        stats = pd.DataFrame({"measure": ["forecast error", "attrition"],
+                              "value": [summary["forecast_error"], summary["attrition"]]})
+        stats.attrs["revenue"] = float(summary["revenue"] * scale)
+        return {"lines": lines, "stats": stats}
+
+    def build(self, data):
+        lines = lines_over_time(data["lines"], ("revenue", "activities", "engagement"),
+                                dashed=["CRM forecast"],
+                                colours={"Revenue": "#0072B2", "CRM forecast": "#E69F00"},
+                                shade=shock_band(Scenario.default()), legend="Line",
+                                columns=3, width=210, height=120)
+        stats = bars(data["stats"], "measure", "value", domain=(0.0, 1.0), width=120,
+                     height=120, description="Bars of the forecast error and attrition")
+        return alt.hconcat(lines, stats).properties(
+            description="Line charts of revenue per ten reps against the CRM forecast, "
+                        "activities and engagement by week, and bars of forecast error and "
+                        "attrition")
+
+    def describe(self, data):
+        stats = data["stats"].set_index("measure")["value"]
+        revenue = total(data["lines"], "Revenue")
+        return (f"Per ten reps: year revenue ${revenue:,.0f}k; the CRM forecast misses a "
+                f"week's revenue by {stats['forecast error']:.0%} on average; attrition "
+                f"{stats['attrition']:.0%} a year.")
+
+
+# -- 03 leading -----------------------------------------------------------------------------------
+class Leading(Dashboard):
+    """Drivers and tailoring, coaching by skill tier, and trust."""
+
+    title = "Leading: drivers, coaching and trust"
+    caption = ("Left: mean engagement by driver over the year, your tailoring against one "
+               "message for all. Right: skill of the reps you started with, by starting tier, "
+               "and trust, by week (30 runs).")
+
+    def __init__(self, style: Style = COACH):
+        super().__init__({**style_sliders(style),
+                          "tailoring": slider("tailoring", style.tailoring)})
+
+    def compute(self, control, inspiration, tailoring):
+        scenario = Scenario.default()
+        styles = [Style(control, inspiration, tailoring), Style(control, inspiration, 0.0)]
+        _, rep, first = batch(styles, scenario, reps=True)
+        n = RUNS
+        active = rep["active"] > 0
+        drivers = np.tile(initial_state(scenario, n, np.random.default_rng(SEED)).driver,
+                          (len(styles), 1))
+        rows = []
+        for g, name in enumerate(["As you set it", "One message for all"]):
+            teams = slice(g * n, (g + 1) * n)
+            engagement = rep["engagement"][:, teams]
+            on = active[:, teams]
+            for d, driver in enumerate(DRIVERS):
+                mask = on & (drivers[teams] == d)[None]
+                rows.append({"driver": driver, "series": name,
+                             "engagement": float(engagement[mask].mean()) if mask.any() else 0.0})
+        by_driver = pd.DataFrame(rows)
+        # Skill of the original reps, by the tier they started in, until they leave.
+        own = slice(0, n)
+        stayed = np.cumsum(rep["quit"][:, own], axis=0) == 0
+        tiers = np.select([first[own] < 0.4, first[own] < 0.6], ["low", "middle"], "high")
+        lines = []
+        for tier in ("low", "middle", "high"):
+            mask = stayed & (tiers == tier)[None]
+            skill = np.where(mask, rep["skill"][:, own], 0.0).sum((1, 2)) / np.maximum(
+                mask.sum((1, 2)), 1)
+            lines.append(pd.DataFrame({"week": np.arange(1, len(skill) + 1), "panel": "skill",
+                                       "series": f"{tier} tier", "value": skill}))
+        for g, name in enumerate(["As you set it", "One message for all"]):
+            teams = slice(g * n, (g + 1) * n)
+            trust = (rep["trust"][:, teams] * active[:, teams]).sum((1, 2)) / np.maximum(
+                active[:, teams].sum((1, 2)), 1)
+            lines.append(pd.DataFrame({"week": np.arange(1, len(trust) + 1), "panel": "trust",
+                                       "series": name, "value": trust}))
+        return {"drivers": by_driver, "lines": pd.concat(lines, ignore_index=True)}
+
+    def build(self, data):
+        drivers = bars(data["drivers"], "driver", "engagement", color="series",
+                       domain=(0.0, 1.0), width=300, height=200)
+        lines = lines_over_time(
+            data["lines"], ("skill", "trust"), legend="Line", columns=1, width=260, height=90,
+            colours={"low tier": "#D55E00", "middle tier": "#009E73", "high tier": "#56B4E9",
+                     "As you set it": "#0072B2", "One message for all": "#E69F00"},
+            dashed=["One message for all"])
+        return alt.hconcat(drivers, lines).resolve_scale(color="independent").properties(
+            description="Bars of mean engagement by driver for your tailoring and for one "
+                        "message for all; line charts of skill by starting tier and of trust "
+                        "by week")
+
+    def describe(self, data):
+        d = data["drivers"].pivot(index="driver", columns="series", values="engagement")
+        gain = (d["As you set it"] - d["One message for all"])
+        lines = data["lines"]
+        skill = {t: last(lines, f"{t} tier", "skill") - float(lines[
+            (lines["series"] == f"{t} tier") & (lines["week"] == 1)]["value"].iloc[0])
+            for t in ("low", "middle", "high")}
+        return (f"Tailoring lifts engagement most for {gain.idxmax()} reps "
+                f"({gain.max():+.3f}); skill gained over the year by tier: "
+                + ", ".join(f"{t} {v:+.3f}" for t, v in skill.items())
+                + f"; trust in week 52 {last(lines, 'As you set it', 'trust'):.2f}.")
+
+
+# -- 04 impact ------------------------------------------------------------------------------------
+class Impact(Dashboard):
+    """Three named teams and yours through a market shock you shape."""
+
+    title = "Three teams through the shock"
+    caption = ("The Driller, the Coach and the Cheerleader on the same starting teams, with your "
+               "style; the grey band is the shock (30 runs).")
+    metrics = ("revenue", "engagement", "exhaustion", "headcount")
+
+    def __init__(self, style: Style = MIDDLE):
+        super().__init__({**style_sliders(style),
+                          "shock_depth": slider("shock_depth", 0.5, 0.0, 0.8,
+                                                description="Shock depth"),
+                          "shock_weeks": int_slider("shock_weeks", 12, 1, 30,
+                                                    description="Shock weeks")})
+
+    def compute(self, control, inspiration, shock_depth, shock_weeks):
+        scenario = Scenario(shock_depth=shock_depth, shock_weeks=shock_weeks)
+        names = ["Driller", "Coach", "Cheerleader", "Your style"]
+        team, _, _ = batch([DRILLER, COACH, CHEERLEADER, Style(control, inspiration)], scenario)
+        return {"lines": weekly_frame(team, names, RUNS, self.metrics),
+                "band": shock_band(scenario)}
+
+    def build(self, data):
+        return lines_over_time(data["lines"], self.metrics, shade=data["band"], legend="Manager",
+                               colours={"Your style": "#000000"}, dashed=["Your style"])
+
+    def describe(self, data):
+        lines = data["lines"]
+        parts = [f"{n} ${total(lines, n):,.0f}k" for n in
+                 ("Driller", "Coach", "Cheerleader", "Your style")]
+        return "Year revenue: " + ", ".join(parts) + "."
+
+
+# -- 05 shifting ----------------------------------------------------------------------------------
+def switch(week_k: int, before: Style, after: Style) -> Schedule:
+    """Manage ``before`` until week ``week_k``, then ``after`` (like policies.switch_at)."""
+    return lambda week: before if week < week_k else after
+
+
+class Shifting(Dashboard):
+    """Switch from one style to another in week k: the dip and the payoff."""
+
+    title = "Shifting from managing to leading"
+    caption = ("Three managers on the same teams: one who stays as they started, one who leads "
+               "from week 1, and one who switches in the week you choose (30 runs).")
+    metrics = ("revenue", "trust", "engagement", "gain_over_staying_($k)")
+
+    def __init__(self, start: Style = DRILLER, after: Style = COACH, week_k: int = 10):
+        self.start = start
+        super().__init__({"week_k": int_slider("week_k", week_k, 1, 52,
+                                               description="Switch in week"),
+                          **style_sliders(after)})
+
+    def compute(self, week_k, control, inspiration):
+        after = Style(control, inspiration)
+        names = ["Stays as started", "Switches in week k", "Leads from week 1"]
+        team, _, _ = batch([self.start, switch(week_k, self.start, after), after],
+                           Scenario.default())
+        lines = weekly_frame(team, names, RUNS, self.metrics[:3])
+        revenue = lines[lines["panel"] == "revenue"].pivot(index="week", columns="series",
+                                                           values="value")
+        gains = [pd.DataFrame({"week": revenue.index, "panel": self.metrics[3], "series": name,
+                               "value": (revenue[name] - revenue[names[0]]).cumsum().values})
+                 for name in names]
+        band = pd.DataFrame({"start": [week_k - 0.5], "end": [week_k + 0.5]})
+        return {"lines": pd.concat([lines, *gains], ignore_index=True), "band": band}
+
+    def build(self, data):
+        return lines_over_time(
+            data["lines"], self.metrics, shade=data["band"], legend="Manager",
+            colours={"Stays as started": "#D55E00", "Switches in week k": "#009E73",
+                     "Leads from week 1": "#0072B2"}, dashed=["Leads from week 1"])
+
+    def describe(self, data):
+        lines = data["lines"]
+        gain = lines[(lines["panel"] == self.metrics[3])
+                     & (lines["series"] == "Switches in week k")]
+        gain = gain.sort_values("week")
+        k = int(data["band"]["start"].iloc[0] + 0.5)
+        after = gain[gain["week"] >= k]
+        behind = after[after["value"] < 0]
+        even = after[(after["value"] >= 0) & (after["week"] > (behind["week"].max()
+                                                              if len(behind) else 0))]
+        dip = float(after["value"].min()) if len(after) else 0.0
+        when = (f"back level by week {int(even['week'].iloc[0])}" if len(behind) and len(even)
+                else ("never behind" if not len(behind) else "still behind in week 52"))
+        return (f"Switching in week {k}: deepest dip ${min(dip, 0):,.0f}k against staying, "
+                f"{when}; year gain ${float(gain['value'].iloc[-1]):+,.0f}k.")
+
+
+# -- 06 capstone ----------------------------------------------------------------------------------
+def policy_problem(policy: object, scenario: Scenario | None = None) -> str | None:
+    """Why ``policy`` cannot be run (in words), or None if it returns a Style every week."""
+    if policy is ... or policy is None:
+        return "your policy is not written yet"
+    if isinstance(policy, Style):
+        return None
+    if not callable(policy):
+        return f"a policy must be a function (week, state) -> Style, not a {type(policy).__name__}"
+    try:
+        simulate(policy, scenario or Scenario.default(), runs=1, seed=SEED)
+    except (TypeError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
+class Capstone(Dashboard):
+    """Your adaptive policy against fixed styles and the Navigator, on a scenario you pick."""
+
+    title = "Your policy on the road"
+    caption = ("Revenue and engagement by week, and the control and inspiration each manager "
+               "chose, on the scenario you pick (30 runs; policies 20).")
+    metrics = ("revenue", "engagement", "control", "inspiration")
+
+    def __init__(self, policy: object = None, style: Style = COACH):
+        from teamsim.policies import navigator
+
+        self.policy = policy
+        self.navigator = navigator
+        names = {"default (shock)": "default", "deep shock": "deep_shock",
+                 "new team": "new_team", "large team (40 reps)": "large_team",
+                 "no shock": "no_shock"}
+        super().__init__({**style_sliders(style),
+                          "scenario": widgets.Dropdown(options=names, value="default",
+                                                       description="Scenario")})
+
+    @cache  # noqa: B019 - one dashboard object lives as long as its notebook
+    def policies(self, scenario_name: str) -> pd.DataFrame:
+        scenario = Scenario.named(scenario_name)
+        frames = [result_frame(simulate(self.navigator, scenario, runs=20, seed=SEED),
+                               "Navigator", self.metrics)]
+        if policy_problem(self.policy, scenario) is None:
+            frames.insert(0, result_frame(simulate(self.policy, scenario, runs=20, seed=SEED),
+                                          "Your policy", self.metrics))
+        team, _, _ = batch([DRILLER, CHEERLEADER], scenario)
+        frames.append(self.fixed_frame(team, ["Driller", "Cheerleader"]))
+        return pd.concat(frames, ignore_index=True)
+
+    def fixed_frame(self, team: dict, names: Sequence[str]) -> pd.DataFrame:
+        frame = weekly_frame(team, names, RUNS, self.metrics[:2])
+        levers = []
+        for g, name in enumerate(names):
+            for lever in ("control", "inspiration"):
+                levers.append(pd.DataFrame({
+                    "week": np.arange(1, team[lever].shape[0] + 1), "panel": lever,
+                    "series": name, "value": team[lever][:, g * RUNS]}))
+        return pd.concat([frame, *levers], ignore_index=True)
+
+    def compute(self, control, inspiration, scenario):
+        fixed = Style(control, inspiration)
+        team, _, _ = batch([fixed], Scenario.named(scenario))
+        lines = pd.concat([self.policies(scenario), self.fixed_frame(team, ["Fixed style"])],
+                          ignore_index=True)
+        return {"lines": lines, "band": shock_band(Scenario.named(scenario))}
+
+    def build(self, data):
+        return lines_over_time(data["lines"], self.metrics, shade=data["band"], legend="Manager",
+                               colours={"Your policy": "#000000", "Fixed style": "#0072B2"},
+                               dashed=["Navigator"])
+
+    def describe(self, data):
+        lines = data["lines"]
+        names = list(dict.fromkeys(lines["series"]))
+        problem = policy_problem(self.policy)
+        note = "" if problem is None else f" (Your policy is not shown: {problem}.)"
+        return ("Year revenue: " + ", ".join(f"{n} ${total(lines, n):,.0f}k" for n in names)
+                + "." + note)
+
+
+# -- 05 self-assessment ---------------------------------------------------------------------------
+STATEMENTS = {
+    "numbers_first": ("I look at the dashboard before I look at the people.", "control"),
+    "inspect_pipeline": ("I review every rep's pipeline every week.", "control"),
+    "tell_how": ("When a deal stalls, I tell the rep what to do next.", "control"),
+    "explain_why": ("I explain why a target matters, not only what it is.", "inspiration"),
+    "listen_more": ("In one-to-ones I listen more than I talk.", "inspiration"),
+    "coach_questions": ("I coach with questions rather than answers.", "inspiration"),
+}
+"""A short self-assessment: statement and the lever it leans on; answers are 1 (never) to 5."""
+
+
+def self_assessment(answers: Mapping[str, int]) -> Style:
+    """Place a manager on the style map from answers (1-5) to :data:`STATEMENTS`."""
+    if not isinstance(answers, Mapping):
+        raise TypeError(f"answers must be a dict of statement -> 1..5, got "
+                        f"{type(answers).__name__}")
+    scores: dict[str, list[float]] = {"control": [], "inspiration": []}
+    for key, (_, lever) in STATEMENTS.items():
+        value = answers.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
+                1 <= value <= 5):
+            raise ValueError(f"answers[{key!r}] must be a whole number from 1 to 5, got {value!r}")
+        scores[lever].append((value - 1) / 4)
+    return Style(round(float(np.mean(scores["control"])), 2),
+                 round(float(np.mean(scores["inspiration"])), 2))
+
+
+# -- benchmark ------------------------------------------------------------------------------------
+DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
+    "00 first look": FirstLook,
+    "01 style square": StyleSquare,
+    "02 managing": Managing,
+    "03 leading": Leading,
+    "04 impact": Impact,
+    "04 landscape": Landscape,
+    "05 shifting": Shifting,
+    "06 capstone": lambda: Capstone(policy=None),
+}
+
+
+def random_move(dash: Dashboard, rng: random.Random) -> dict:
+    """One slider step on a random slider, as a student's arrow key would make."""
+    sliders = {n: w for n, w in dash.levers.items()
+               if isinstance(w, (widgets.FloatSlider, widgets.IntSlider))}
+    name = rng.choice(sorted(sliders))
+    widget = sliders[name]
+    step = widget.step * rng.choice([-1, 1]) * rng.choice([1, 1, 2])
+    value = min(max(widget.value + step, widget.min), widget.max)
+    if value == widget.value:
+        value = widget.value - step
+    return {name: type(widget.value)(value)}
+
+
+def bench_dashboards(moves: int = 40) -> list[str]:
+    """Python-side time per slider move (model + chart update + JSON for the wire)."""
+    from teamsim.bench import line
+
+    out = []
+    for name, make in DASHBOARDS.items():
+        dash = make()
+        rng = random.Random(0)
+        seconds = []
+        for i in range(moves + 2):
+            move = random_move(dash, rng)
+            start = time.perf_counter()
+            dash.update(**move)
+            json.dumps(dash.chart._py_to_js_updates)
+            if i >= 2:  # the first moves warm caches
+                seconds.append(time.perf_counter() - start)
+        out.append(line(f"slider move, {name}", seconds, "p95 <= 50 ms"))
+    return out
+
+
+__all__ = ["DASHBOARDS", "STATEMENTS", "Capstone", "Dashboard", "FirstLook", "Impact",
+           "Landscape", "Leading", "Managing", "Shifting", "StyleSquare", "batch",
+           "policy_problem", "self_assessment", "switch"]
