@@ -1,0 +1,763 @@
+"""Friendly feedback on the workbook's exercises: a hint or a confirmation, never a traceback.
+
+In a notebook, ``check("name")`` looks up the exercise's answer variables in the notebook's
+namespace and returns a :class:`Feedback` that displays as a coloured box: not answered yet, a
+hint for a wrong answer (or for one of the wrong type or shape), or a confirmation. The same
+call is the public test of the exercise in the workbook's otter-grader sources
+(``assert check("name").passed``), so students' feedback and instructors' grades come from one
+place. :data:`EXERCISES` lists every exercise with its notebook, variables and objective.
+
+Expected answers are computed from the course's data and the model, with the seeds and runs the
+exercise states, so they stay right when the data or the model are regenerated.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from teamsim import data
+from teamsim.api import simulate, sweep
+from teamsim.core import CHEERLEADER, COACH, DRILLER, STYLES, Scenario, Style
+from teamsim.params import DRIVERS
+
+STATUSES = {
+    "missing": ("Not answered yet", "#6c757d"),
+    "unanswered": ("Not answered yet", "#6c757d"),
+    "type": ("Not quite: check the kind of answer", "#b35900"),
+    "shape": ("Not quite: check the shape of the answer", "#b35900"),
+    "wrong": ("Not yet", "#b35900"),
+    "error": ("Could not check this answer", "#b35900"),
+    "correct": ("Correct", "#1a7f37"),
+}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of one check: a status (see :data:`STATUSES`) and a message in words."""
+
+    exercise: str
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "correct"
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        title = STATUSES[self.status][0]
+        return f"[{self.exercise}] {title}. {self.message}"
+
+    def _repr_html_(self) -> str:
+        title, colour = STATUSES[self.status]
+        mark = "&#10004;" if self.passed else "&#8505;" if self.status in (
+            "missing", "unanswered") else "&#10007;"
+        return (f"<div style='border-left:4px solid {colour};padding:4px 10px;margin:2px 0'>"
+                f"<b style='color:{colour}'>{mark} {html.escape(title)}</b> "
+                f"<code>{html.escape(self.exercise)}</code><br>{html.escape(self.message)}</div>")
+
+
+class Hint(Exception):
+    """A wrong answer: the message says what to look at again."""
+
+
+class WrongType(Hint):
+    """An answer of the wrong kind (text for a number, a list for a table, ...)."""
+
+
+class WrongShape(Hint):
+    """An answer of the right kind but the wrong size or labels."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: where it is, what it asks for, and how its answer is checked."""
+
+    name: str
+    notebook: str
+    variables: tuple[str, ...]
+    objective: str
+    checker: Callable[..., str]
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def exercise(name: str, notebook: str, variables: Sequence[str], objective: str):
+    """Register a checker: it takes the answer variables and returns the confirmation text,
+    or raises :class:`Hint`, :class:`WrongType` or :class:`WrongShape`."""
+    def register(checker: Callable[..., str]) -> Callable[..., str]:
+        EXERCISES[name] = Exercise(name, notebook, tuple(variables), objective, checker)
+        return checker
+    return register
+
+
+def check(name: str, namespace: Mapping[str, object] | None = None) -> Feedback:
+    """Check exercise ``name`` against the answers in ``namespace`` (default: the caller's).
+
+    Never raises for any answer: a missing, unfinished, mistyped or wrong answer gets feedback.
+    """
+    if name not in EXERCISES:
+        known = ", ".join(sorted(EXERCISES))
+        return Feedback(str(name), "error", f"There is no exercise called {name!r}. "
+                                            f"Exercises: {known}.")
+    ex = EXERCISES[name]
+    if namespace is None:
+        namespace = sys._getframe(1).f_globals
+    missing = [v for v in ex.variables if v not in namespace]
+    if missing:
+        return Feedback(name, "missing", f"Define {_names(missing)} in the cell above, then run "
+                                         "this check again.")
+    values = [namespace[v] for v in ex.variables]
+    unfinished = [v for v, value in zip(ex.variables, values) if value is ...]
+    if unfinished:
+        return Feedback(name, "unanswered", f"Replace the ... after {_names(unfinished)} with "
+                                            "your answer, run that cell, then run this check.")
+    try:
+        return Feedback(name, "correct", ex.checker(*values))
+    except WrongShape as hint:
+        return Feedback(name, "shape", str(hint))
+    except WrongType as hint:
+        return Feedback(name, "type", str(hint))
+    except Hint as hint:
+        return Feedback(name, "wrong", str(hint))
+    except Exception as exc:  # an answer that breaks the checker still gets words, not a trace
+        return Feedback(name, "error", f"Checking your answer raised {type(exc).__name__}: "
+                                       f"{exc}. Look at what your answer holds (print it), "
+                                       "then try again.")
+
+
+def _names(names: Sequence[str]) -> str:
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+# -- answer shapes ----------------------------------------------------------------------------
+def number(value: object, name: str) -> float:
+    """A real number (ints, floats and numpy numbers; not True/False, not text)."""
+    if isinstance(value, (pd.Series, pd.DataFrame)) and value.size == 1:
+        value = value.to_numpy().ravel()[0]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise WrongType(f"`{name}` should be a number, but it holds {_kind(value)}. "
+                        f"{_tip(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise WrongType(f"`{name}` is {value}: it should be an ordinary number.")
+    return value
+
+
+def whole(value: object, name: str) -> int:
+    x = number(value, name)
+    if x != round(x):
+        raise WrongType(f"`{name}` should be a whole number (a count), got {x}.")
+    return int(round(x))
+
+
+def close(value: float, expected: float, rel: float = 0.02, abs_: float = 0.0) -> bool:
+    return abs(value - expected) <= max(rel * abs(expected), abs_)
+
+
+def choice(value: object, name: str, options: Sequence[str]) -> str:
+    """One of ``options`` (case and spaces ignored), returned as spelt in ``options``."""
+    if not isinstance(value, str):
+        raise WrongType(f"`{name}` should be text, one of {_list(options)}; it holds "
+                        f"{_kind(value)}. Put the answer in quotes, e.g. \"{options[0]}\".")
+    for option in options:
+        if value.strip().lower() == option.lower():
+            return option
+    raise WrongShape(f"`{name}` is {value!r}, which is not one of {_list(options)}.")
+
+
+def table(value: object, name: str, keys: Sequence[str]) -> dict[str, object]:
+    """A mapping (dict or pandas Series) with exactly ``keys`` (case-insensitive)."""
+    if isinstance(value, pd.DataFrame) and value.shape[1] == 1:
+        value = value.iloc[:, 0]
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        raise WrongType(f"`{name}` should be a dict or a pandas Series with one entry for each "
+                        f"of {_list(keys)}; it holds {_kind(value)}.")
+    found = {str(k).strip().lower(): v for k, v in value.items()}
+    wanted = [k.lower() for k in keys]
+    if sorted(found) != sorted(wanted):
+        extra = sorted(set(found) - set(wanted))
+        lacking = sorted(set(wanted) - set(found))
+        parts = []
+        if lacking:
+            parts.append(f"it has no entry for {_list(lacking)}")
+        if extra:
+            parts.append(f"it has unexpected entries {_list(extra)}")
+        raise WrongShape(f"`{name}` should have one entry for each of {_list(keys)}: "
+                         + " and ".join(parts) + ".")
+    return {k: found[k.lower()] for k in keys}
+
+
+def pair(value: object, name: str) -> tuple[float, float]:
+    """A (control, inspiration) pair: a Style, or two numbers in a tuple or list."""
+    if isinstance(value, Style):
+        return value.control, value.inspiration
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, np.ndarray,
+                                                                 pd.Series)):
+        raise WrongType(f"`{name}` should be a (control, inspiration) pair such as (0.6, 0.7), "
+                        f"or a Style; it holds {_kind(value)}.")
+    items = list(value)
+    if len(items) != 2:
+        raise WrongShape(f"`{name}` should hold two numbers, control then inspiration; it "
+                         f"holds {len(items)}.")
+    return number(items[0], f"{name}[0]"), number(items[1], f"{name}[1]")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "None (did the cell compute something without assigning it?)"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, pd.DataFrame):
+        return f"a DataFrame of {value.shape[0]} rows and {value.shape[1]} columns"
+    if isinstance(value, pd.Series):
+        return f"a Series of {len(value)} values"
+    if isinstance(value, (list, tuple, set, dict)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return f"a value of type {type(value).__name__}"
+
+
+def _tip(value: object) -> str:
+    if isinstance(value, str):
+        return "Remove the quotes around the number."
+    if isinstance(value, (pd.Series, pd.DataFrame, list, tuple)):
+        return "Pick out the single number you need (e.g. with .loc, .sum() or [0])."
+    return ""
+
+
+def _list(items: Sequence[str]) -> str:
+    return ", ".join(f'"{i}"' for i in items)
+
+
+def _nearest_style(style: Style) -> str:
+    return min(STYLES, key=lambda n: (STYLES[n].control - style.control) ** 2
+               + (STYLES[n].inspiration - style.inspiration) ** 2)
+
+
+# -- 00 getting started -----------------------------------------------------------------------
+@exercise("development_reps", "00_getting_started", ["development_reps"],
+          "Count rows of a table with pandas: the reps driven by development")
+def _development_reps(value):
+    n = whole(value, "development_reps")
+    roster = data.load("roster.csv")
+    expected = int((roster["driver"] == "development").sum())
+    if n != expected:
+        raise Hint(f"{n} is not it. Count the rows of `roster` whose driver is "
+                   "\"development\": roster[\"driver\"].value_counts() lists every driver.")
+    return f"Yes: {n} of the ten reps are driven above all by their own development."
+
+
+@exercise("newest_rep", "00_getting_started", ["newest_rep"],
+          "Sort and select with pandas: the rep with the shortest tenure")
+def _newest_rep(value):
+    roster = data.load("roster.csv")
+    name = choice(value, "newest_rep", list(roster["name"]))
+    expected = roster.sort_values("tenure_months")["name"].iloc[0]
+    if name != expected:
+        raise Hint(f"{name} has {int(roster.set_index('name').loc[name, 'tenure_months'])} "
+                   "months on the team; someone has fewer. Sort the roster by tenure_months.")
+    return f"Yes: {name} has just joined and is still ramping up."
+
+
+@exercise("revenue_by_style", "00_getting_started", ["revenue_by_style"],
+          "Group and sum with pandas: a year's revenue under each named style")
+def _revenue_by_style(value):
+    year = data.load("style_year.csv")
+    expected = year.groupby("style")["revenue"].sum()
+    answer = table(value, "revenue_by_style", list(STYLES))
+    for style, got in answer.items():
+        got = number(got, f"revenue_by_style[{style!r}]")
+        if not close(got, expected[style], rel=0.005):
+            raise Hint(f"The entry for {style} is {got:,.1f}. Sum the weekly revenue of each "
+                       "style over all 52 weeks: year.groupby(\"style\")[\"revenue\"].sum().")
+    best = expected.idxmax()
+    return (f"Right. The {best} brings in the most over the year "
+            f"(${expected[best]:,.0f}k); keep that number in mind for part 1.")
+
+
+# -- 01 two sides -----------------------------------------------------------------------------
+@exercise("most_exhausted", "01_two_sides", ["most_exhausted"],
+          "Read the end of the year: which style leaves its team most exhausted")
+def _most_exhausted(value):
+    name = choice(value, "most_exhausted", list(STYLES))
+    year = data.load("style_year.csv")
+    end = year[year["week"] == year["week"].max()].set_index("style")["exhaustion"]
+    if name != end.idxmax():
+        raise Hint(f"The {name}'s team ends the year at exhaustion {end[name]:.2f}. Look at "
+                   "week 52 of style_year.csv for every style.")
+    return (f"Yes: under the {name} exhaustion reaches {end[name]:.2f} by week 52, against "
+            f"{end['Coach']:.2f} for the Coach. Pressure without support wears people down.")
+
+
+@cache
+def _at_quota_ratio() -> float:
+    share = {name: simulate(style, Scenario.default(), runs=50, seed=1).summary()[
+        "at_quota"].iloc[0] for name, style in (("Cheerleader", CHEERLEADER), ("Coach", COACH))}
+    return float(share["Cheerleader"] / share["Coach"])
+
+
+@exercise("cheerleader_at_quota", "01_two_sides", ["cheerleader_at_quota"],
+          "Compare summaries: a led-but-not-managed team's share of reps at quota")
+def _cheerleader_at_quota(value):
+    ratio = number(value, "cheerleader_at_quota")
+    expected = _at_quota_ratio()
+    if not close(ratio, expected, abs_=0.02):
+        raise Hint(f"{ratio:.3f} is not it. Simulate the Cheerleader and the Coach with runs=50, "
+                   "seed=1, take the \"at_quota\" column of each summary() and divide the "
+                   "Cheerleader's by the Coach's.")
+    return (f"Right: the Cheerleader has {expected:.0%} of the Coach's share of reps at quota. "
+            "Energy without direction does not turn into closed deals.")
+
+
+@exercise("best_on_map", "01_two_sides", ["best_on_map"],
+          "Find the best fixed style on the map, and see that it is inside the square")
+def _best_on_map(value):
+    control, inspiration = pair(value, "best_on_map")
+    grid = _grid("default")
+    best = grid.loc[grid["revenue"].idxmax()]
+    if not (close(control, best["control"], abs_=0.01)
+            and close(inspiration, best["inspiration"], abs_=0.01)):
+        raise Hint(f"({control:g}, {inspiration:g}) is not the top of the map. Find the row of "
+                   "`grid` with the largest revenue: grid.loc[grid[\"revenue\"].idxmax()].")
+    return (f"Yes: control {best['control']:.1f}, inspiration {best['inspiration']:.1f}, "
+            "strictly inside the square: neither side alone, and not both at full tilt.")
+
+
+@cache
+def _grid(scenario: str) -> pd.DataFrame:
+    grid = [round(x / 10, 1) for x in range(11)]
+    return sweep(grid, grid, Scenario.named(scenario), runs=20, seed=0)
+
+
+FAILURES = ("burnout", "drift", "stall")
+
+
+@exercise("corner_failures", "01_two_sides", ["corner_failures"],
+          "Name how each one-sided corner fails")
+def _corner_failures(value):
+    answer = table(value, "corner_failures", ["Driller", "Cheerleader", "Absentee"])
+    expected = {"Driller": "burnout", "Cheerleader": "drift", "Absentee": "stall"}
+    for style, got in answer.items():
+        got = choice(got, f"corner_failures[{style!r}]", FAILURES)
+        if got != expected[style]:
+            raise Hint(f"Look again at the {style}: on the map and in the dashboard, what goes "
+                       "wrong first: exhaustion and people leaving (burnout), energy without "
+                       "focus (drift), or not much of anything (stall)?")
+    return ("Right: all pressure burns out, all inspiration drifts, neither stalls. Two axes, "
+            "three different failures.")
+
+
+# -- 02 managing ------------------------------------------------------------------------------
+@cache
+def _forecast_errors() -> tuple[float, float]:
+    errors = [simulate(Style(c, 0.4), Scenario.default(), runs=50, seed=2).summary()[
+        "forecast_error"].iloc[0] for c in (0.1, 0.6)]
+    return float(errors[0]), float(errors[1])
+
+
+@exercise("forecast_error", "02_managing", ["error_low_control", "error_high_control"],
+          "Measure what control buys: the CRM forecast's error at low and high control")
+def _forecast_error(low, high):
+    low = number(low, "error_low_control")
+    high = number(high, "error_high_control")
+    expected = _forecast_errors()
+    for got, want, name, c in ((low, expected[0], "error_low_control", 0.1),
+                               (high, expected[1], "error_high_control", 0.6)):
+        if not close(got, want, rel=0.02):
+            raise Hint(f"`{name}` is {got:.3f}. Simulate Style({c}, 0.4) with runs=50, seed=2 and "
+                       "read summary()[\"forecast_error\"].iloc[0].")
+    return (f"Right: the forecast misses a week's revenue by {expected[0]:.0%} at control 0.1 and "
+            f"by {expected[1]:.0%} at control 0.6. Inspected, clean pipelines make forecasts "
+            "you can plan on.")
+
+
+@exercise("activities_by_team", "02_managing", ["activities_by_team"],
+          "Summarise CRM records by team with pandas")
+def _activities_by_team(value):
+    crm = data.load("crm_weekly.csv")
+    expected = crm.groupby("team")["activities"].mean()
+    answer = table(value, "activities_by_team", list(expected.index))
+    for team, got in answer.items():
+        got = number(got, f"activities_by_team[{team!r}]")
+        if not close(got, expected[team], rel=0.005):
+            raise Hint(f"The entry for {team} is {got:.2f}. Take the mean of `activities` over "
+                       "every row of the team (one row is one rep in one week): "
+                       "crm.groupby(\"team\")[\"activities\"].mean().")
+    return "Right. Averages over the year hide a lot, though: look at the trend too."
+
+
+def _leavers() -> pd.Series:
+    crm = data.load("crm_weekly.csv")
+    final = crm["week"].max()
+    ids = crm.groupby("team")["rep_id"].apply(set)
+    stayed = crm[crm["week"] == final].groupby("team")["rep_id"].apply(set)
+    return pd.Series({t: len(ids[t] - stayed[t]) for t in ids.index})
+
+
+@exercise("leavers_by_team", "02_managing", ["leavers_by_team"],
+          "Find people who left in CRM records")
+def _leavers_by_team(value):
+    expected = _leavers()
+    answer = table(value, "leavers_by_team", list(expected.index))
+    for team, got in answer.items():
+        got = whole(got, f"leavers_by_team[{team!r}]")
+        if got != expected[team]:
+            raise Hint(f"The entry for {team} is {got}. A rep who left stops appearing: count "
+                       "the team's rep ids that are not there in week 52.")
+    return (f"Right: {expected.idxmax()} lost the most people "
+            f"({expected.max()}), {expected.idxmin()} the fewest ({expected.min()}).")
+
+
+@exercise("diagnosis", "02_managing", ["diagnosis"],
+          "Diagnose a manager's style from the team's CRM records")
+def _diagnosis(value):
+    answer = table(value, "diagnosis", list(data.CRM_TEAMS))
+    expected = {team: _nearest_style(style) for team, style in data.CRM_TEAMS.items()}
+    wrong = []
+    for team, got in answer.items():
+        got = choice(got, f"diagnosis[{team!r}]", list(STYLES))
+        if got != expected[team]:
+            wrong.append(team)
+    if wrong:
+        raise Hint(f"Not all right yet ({len(wrong)} of 3 to rethink). For each team compare "
+                   "activity early and late in the year, revenue before and after the shock, "
+                   "and how many people left. Who pushes hard and wears people out? Who has "
+                   "happy but unfocused reps? Who recovers fastest?")
+    return ("All three right: " + ", ".join(f"{t} is run by a {s}" for t, s in expected.items())
+            + ". You read the style from the records, not from what the manager says.")
+
+
+# -- 03 leading -------------------------------------------------------------------------------
+@cache
+def _engagement_gain() -> pd.Series:
+    means = []
+    for tailoring in (1.0, 0.0):
+        reps = simulate(Style(0.6, 0.7, tailoring), Scenario.default(), runs=30, seed=3).reps
+        means.append(reps[reps["active"]].groupby("driver", observed=True)["engagement"].mean())
+    return means[0] - means[1]
+
+
+@exercise("most_helped_driver", "03_leading", ["most_helped_driver"],
+          "See that people respond to different things: who gains most from tailoring")
+def _most_helped_driver(value):
+    driver = choice(value, "most_helped_driver", list(DRIVERS))
+    gain = _engagement_gain()
+    if driver != gain.idxmax():
+        raise Hint(f"Tailoring lifts {driver} reps by {gain[driver]:+.3f}; another driver gains "
+                   "more. Compare mean engagement by driver with tailoring 1.0 and 0.0 "
+                   "(runs=30, seed=3; reps in post only).")
+    return (f"Yes: {driver} reps gain most ({gain[driver]:+.3f}) from a message fitted to them; "
+            "one message for all lands worst with them.")
+
+
+@cache
+def _skill_gain() -> pd.Series:
+    reps = simulate(COACH, Scenario.default(), runs=30, seed=4).reps
+    left = reps.groupby(["run", "rep"])["quit"].transform("any")
+    stayers = reps[~left]
+    first = stayers[stayers["week"] == 1].set_index(["run", "rep"])["skill"]
+    final = stayers[stayers["week"] == stayers["week"].max()].set_index(["run", "rep"])["skill"]
+    tier = pd.Series(data.skill_tier(first.to_numpy()), index=first.index)
+    return (final - first).groupby(tier).mean().reindex(["low", "middle", "high"])
+
+
+@exercise("skill_gain_by_tier", "03_leading", ["skill_gain_by_tier"],
+          "See where coaching pays: skill gained by starting tier")
+def _skill_gain_by_tier(value):
+    expected = _skill_gain()
+    answer = table(value, "skill_gain_by_tier", ["low", "middle", "high"])
+    for tier, got in answer.items():
+        got = number(got, f"skill_gain_by_tier[{tier!r}]")
+        if not close(got, expected[tier], abs_=0.003):
+            raise Hint(f"The entry for the {tier} tier is {got:.4f}. For reps who stayed all "
+                       "year, take skill in week 52 minus skill in week 1, then the mean by the "
+                       "tier they started in.")
+    order = expected.sort_values(ascending=False)
+    return (f"Right: the {order.index[0]} tier gains most ({order.iloc[0]:.3f}), the "
+            f"{order.index[-1]} tier least ({order.iloc[-1]:.3f}). Coaching pays most where "
+            "there is room to grow and a base to grow from.")
+
+
+def weeks_to_63(trust: pd.Series, week_k: int) -> int:
+    """Weeks after ``week_k`` until trust has covered 63% of its move to its final level."""
+    before = float(trust.loc[week_k - 1])
+    final = float(trust.iloc[-8:].mean())
+    target = before + 0.63 * (final - before)
+    after = trust.loc[week_k:]
+    reached = after[(after - target) * np.sign(final - before) >= 0]
+    return int(reached.index[0] - week_k + 1) if len(reached) else len(after)
+
+
+@cache
+def _trust_weeks() -> tuple[int, int]:
+    from teamsim.policies import switch_at
+
+    out = []
+    for before, after in ((Style(0.1, 0.1), COACH), (COACH, DRILLER)):
+        weekly = simulate(switch_at(10, before, after), Scenario.no_shock(), runs=30,
+                          seed=5).weekly
+        out.append(weeks_to_63(weekly.groupby("week")["trust"].mean(), 10))
+    return out[0], out[1]
+
+
+@exercise("trust_speed", "03_leading", ["weeks_to_rise", "weeks_to_fall"],
+          "Measure that trust is slow to build and quick to fall")
+def _trust_speed(rise, fall):
+    rise = whole(rise, "weeks_to_rise")
+    fall = whole(fall, "weeks_to_fall")
+    expected = _trust_weeks()
+    if abs(rise - expected[0]) > 1 or abs(fall - expected[1]) > 1:
+        raise Hint(f"You have {rise} weeks up and {fall} down. Use weeks_to_63 on the mean "
+                   "trust by week of each switch (runs=30, seed=5, no shock, switch in week 10).")
+    return (f"Right: trust takes about {expected[0]} weeks to rise most of the way and about "
+            f"{expected[1]} to fall. Trust is built slowly and lost fast.")
+
+
+# -- 04 impact --------------------------------------------------------------------------------
+@cache
+def _share_lost() -> pd.Series:
+    lost = {}
+    for name, style in (("Driller", DRILLER), ("Coach", COACH), ("Cheerleader", CHEERLEADER)):
+        shock = simulate(style, Scenario.default(), runs=50, seed=6).summary()["revenue"].iloc[0]
+        calm = simulate(style, Scenario.no_shock(), runs=50, seed=6).summary()["revenue"].iloc[0]
+        lost[name] = 1 - shock / calm
+    return pd.Series(lost)
+
+
+@exercise("share_lost", "04_impact", ["share_lost"],
+          "Measure the cost of a setback under each style")
+def _share_lost_check(value):
+    expected = _share_lost()
+    answer = table(value, "share_lost", list(expected.index))
+    for name, got in answer.items():
+        got = number(got, f"share_lost[{name!r}]")
+        if got > 1.5:
+            raise Hint(f"The entry for the {name} is {got:,.1f}: give a share (0.25 for 25%), "
+                       "not dollars.")
+        if not close(got, expected[name], abs_=0.01):
+            raise Hint(f"The entry for the {name} is {got:.3f}. For each style: 1 - (year "
+                       "revenue with the shock) / (year revenue without it), runs=50, seed=6.")
+    return (f"Right: the shock costs the Driller {expected['Driller']:.0%} of a calm year, the "
+            f"Coach {expected['Coach']:.0%}.")
+
+
+@exercise("most_brittle", "04_impact", ["most_brittle"],
+          "Name the style whose results are most brittle")
+def _most_brittle(value):
+    name = choice(value, "most_brittle", ["Driller", "Coach", "Cheerleader"])
+    expected = _share_lost()
+    if name != expected.idxmax():
+        raise Hint(f"The {name} loses {expected[name]:.0%} of its year; someone loses more.")
+    return f"Yes: the {name}'s results are the most brittle when the market turns."
+
+
+@exercise("safe_best", "04_impact", ["safe_best"],
+          "Read two landscapes at once: the best revenue with attrition at most 10%")
+def _safe_best(value):
+    control, inspiration = pair(value, "safe_best")
+    grid = _grid("default")
+    safe = grid[grid["attrition"] <= 0.10]
+    best = safe.loc[safe["revenue"].idxmax()]
+    if not (close(control, best["control"], abs_=0.01)
+            and close(inspiration, best["inspiration"], abs_=0.01)):
+        raise Hint(f"({control:g}, {inspiration:g}) is not it. Keep the rows of `grid` with "
+                   "attrition <= 0.10, then take the one with the largest revenue.")
+    return (f"Yes: control {best['control']:.1f}, inspiration {best['inspiration']:.1f}: "
+            f"${best['revenue']:,.0f}k with {best['attrition']:.0%} attrition.")
+
+
+# -- 05 shifting ------------------------------------------------------------------------------
+@cache
+def _switch_runs(week_k: int) -> pd.Series:
+    from teamsim.policies import switch_at
+
+    weekly = simulate(switch_at(week_k, DRILLER, COACH), Scenario.default(), runs=40,
+                      seed=7).weekly
+    return weekly.groupby("week")["revenue"].mean()
+
+
+@cache
+def _driller_run() -> pd.Series:
+    return simulate(DRILLER, Scenario.default(), runs=40, seed=7).weekly.groupby("week")[
+        "revenue"].mean()
+
+
+@exercise("switch_gain", "05_shifting", ["switch_gain"],
+          "Measure the payoff of switching from the Driller to the Coach in week 10")
+def _switch_gain(value):
+    gain = number(value, "switch_gain")
+    expected = float(_switch_runs(10).sum() - _driller_run().sum())
+    if not close(gain, expected, rel=0.03):
+        raise Hint(f"{gain:,.0f} is not it. Simulate switch_at(10, DRILLER, COACH) and DRILLER "
+                   "with runs=40, seed=7; subtract the Driller's year revenue from the "
+                   "switcher's.")
+    return f"Right: switching in week 10 earns about ${expected:,.0f}k more over the year."
+
+
+@exercise("late_share", "05_shifting", ["late_share"],
+          "See that leadership pays later: the share of the gain earned after week 26")
+def _late_share(value):
+    share = number(value, "late_share")
+    gap = _switch_runs(10) - _driller_run()
+    expected = float(gap.loc[27:].sum() / gap.sum())
+    if share > 1.5:
+        raise Hint(f"{share:g} is more than the whole gain: give a share (0.8 for 80%).")
+    if not close(share, expected, abs_=0.02):
+        raise Hint(f"{share:.3f} is not it. Take the weekly gap (switcher minus Driller), add up "
+                   "weeks 27-52, and divide by the sum over all weeks.")
+    return (f"Right: {expected:.0%} of the year's gain comes in the second half. Patience is "
+            "part of the job.")
+
+
+SWITCH_WEEKS = (1, 10, 20, 30, 40)
+
+
+@exercise("best_switch_week", "05_shifting", ["best_switch_week"],
+          "Compare switch weeks: when is the best time to start leading")
+def _best_switch_week(value):
+    week = whole(value, "best_switch_week")
+    totals = {k: float(_switch_runs(k).sum()) for k in SWITCH_WEEKS}
+    if week not in totals:
+        raise WrongShape(f"`best_switch_week` is {week}; pick one of {list(SWITCH_WEEKS)}.")
+    best = max(totals, key=totals.get)
+    if week != best:
+        raise Hint(f"Switching in week {week} earns ${totals[week]:,.0f}k; another week earns "
+                   "more. Compare the year revenue of each switch week (runs=40, seed=7).")
+    return (f"Yes: week {best} (${totals[best]:,.0f}k). The sooner trust starts building, the "
+            "more of the year it pays for.")
+
+
+@exercise("self_assessment", "05_shifting", ["my_answers"],
+          "Place yourself on the style map")
+def _self_assessment(value):
+    from teamsim.dashboard import STATEMENTS, self_assessment
+
+    if not isinstance(value, Mapping):
+        raise WrongType(f"`my_answers` should be a dict of statement -> 1..5; it holds "
+                        f"{_kind(value)}.")
+    table(value, "my_answers", list(STATEMENTS))
+    try:
+        style = self_assessment(value)
+    except (TypeError, ValueError) as exc:
+        raise WrongShape(f"{exc}.") from None
+    return (f"You sit near control {style.control:.2f}, inspiration {style.inspiration:.2f}: "
+            f"closest to the {_nearest_style(style)}. Start the shifting dashboard from there.")
+
+
+# -- 06 capstone ------------------------------------------------------------------------------
+def _policy(value) -> Callable:
+    from teamsim.dashboard import policy_problem
+
+    if isinstance(value, Style):
+        raise WrongType("`my_policy` is a fixed Style; write a function (week, state) -> Style "
+                        "that looks at `state` and changes style when it matters.")
+    problem = policy_problem(value)
+    if problem == "your policy is not written yet":
+        raise WrongType("`my_policy` is not written yet: it should be a function "
+                        "def my_policy(week, state): ... return Style(...).")
+    if problem is not None:
+        raise Hint(f"Your policy could not run: {problem}.")
+    return value
+
+
+CAPSTONE_RUNS = 30
+
+
+@cache
+def _fixed_revenue(scenario: str) -> pd.Series:
+    return pd.Series({name: simulate(style, Scenario.named(scenario), runs=CAPSTONE_RUNS,
+                                     seed=8).summary()["revenue"].iloc[0]
+                      for name, style in STYLES.items()})
+
+
+def policy_revenue(policy: Callable, scenario: str) -> float:
+    return float(simulate(policy, Scenario.named(scenario), runs=CAPSTONE_RUNS,
+                          seed=8).summary()["revenue"].iloc[0])
+
+
+@exercise("policy_runs", "06_capstone", ["my_policy"],
+          "Write a policy: a function from what a manager sees to a style")
+def _policy_runs(value):
+    policy = _policy(value)
+    styles = {policy_style for policy_style in _styles_used(policy)}
+    if len(styles) < 2:
+        raise Hint("Your policy runs, but it uses the same style every week on the default "
+                   "scenario: make it respond to `state` (the market, attainment, the "
+                   "engagement pulse ...).")
+    return f"Your policy runs and uses {len(styles)} different styles over the year."
+
+
+def _styles_used(policy: Callable) -> list[tuple[float, float]]:
+    weekly = simulate(policy, Scenario.default(), runs=3, seed=8).weekly
+    return list(zip(weekly["control"].round(3), weekly["inspiration"].round(3)))
+
+
+@exercise("policy_beats_fixed", "06_capstone", ["my_policy"],
+          "Beat every fixed named style on the default scenario")
+def _policy_beats_fixed(value):
+    policy = _policy(value)
+    fixed = _fixed_revenue("default")
+    mine = policy_revenue(policy, "default")
+    if mine < fixed.max():
+        raise Hint(f"Your policy earns ${mine:,.0f}k; the {fixed.idxmax()} earns "
+                   f"${fixed.max():,.0f}k (runs=30, seed=8). Watch the market and lead the "
+                   "team through the shock, then rebuild.")
+    return (f"Your policy earns ${mine:,.0f}k, ahead of the best fixed style, the "
+            f"{fixed.idxmax()} (${fixed.max():,.0f}k).")
+
+
+UNSEEN = ("deep_shock", "new_team")
+
+
+@exercise("policy_unseen", "06_capstone", ["my_policy"],
+          "Test a policy on scenarios it was not written for")
+def _policy_unseen(value):
+    policy = _policy(value)
+    behind = []
+    for scenario in UNSEEN:
+        mine = policy_revenue(policy, scenario)
+        coach = _fixed_revenue(scenario)["Coach"]
+        if mine < coach:
+            behind.append(f"{scenario} (${mine:,.0f}k against ${coach:,.0f}k)")
+    if behind:
+        raise Hint("Your policy falls behind the Coach on " + " and ".join(behind)
+                   + ". A rule tuned to one year can break in another: make it respond to "
+                   "what it sees, not to the calendar.")
+    return "Your policy beats the Coach on a deeper shock and on a new team too."
+
+
+@exercise("results_table", "06_capstone", ["results"],
+          "Build a comparison table of managers across scenarios")
+def _results_table(value):
+    if not isinstance(value, pd.DataFrame):
+        raise WrongType(f"`results` should be a DataFrame; it holds {_kind(value)}.")
+    rows = ["Driller", "Coach", "Cheerleader", "Navigator"]
+    columns = ["default", *UNSEEN]
+    missing_rows = [r for r in rows if r not in value.index]
+    missing_cols = [c for c in columns if c not in value.columns]
+    if missing_rows or missing_cols:
+        raise WrongShape("`results` should have a row for each of " + _list(rows)
+                         + " (and one for your policy) and a column for each of "
+                         + _list(columns) + ". Missing: "
+                         + _list(missing_rows + missing_cols) + ".")
+    for scenario in columns:
+        got = number(value.loc["Coach", scenario], f"results.loc['Coach', {scenario!r}]")
+        want = _fixed_revenue(scenario)["Coach"]
+        if not close(got, want, rel=0.01):
+            raise Hint(f"The Coach's {scenario} entry is {got:,.0f}; with runs=30, seed=8 it is "
+                       f"${want:,.0f}k. Use the same runs and seed for every cell.")
+    return "Your table is complete: read it across (scenarios) and down (managers)."
