@@ -19,12 +19,16 @@ the pages at them:
 Nothing is committed and nothing goes through a source ``_static/`` folder: the files are copied
 from the installed packages at every build (only when they changed), so the pins in
 ``package-lock.json`` and ``requirements.txt`` decide what the book serves. The extension also
-serves ``static/book.css``, the course's small fixes to the theme (contrast, focus).
+serves the course's own small fixes: ``templates/`` (two theme buttons whose accessible names
+contradicted their visible text), ``static/book.css`` and ``static/vega-embed-defaults.js``
+(chart menu: only offline actions, and a name for its icon button); and it copies the chart
+data pages publish with ``teamsim.book.publish`` into ``_data/`` in the site.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -74,6 +78,7 @@ def point_at_local_copies(app: Sphinx, config: Any) -> None:
     config.nb_ipywidgets_js = {f"{FROM_STATIC}/{WIDGETS_JS}": {}}
     config.mathjax_path = f"{FROM_STATIC}/{MATHJAX_JS}"
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+    config.templates_path = [*config.templates_path, str(HERE / "templates")]
 
 
 def _same(src: Path, dst: Path) -> bool:
@@ -169,6 +174,31 @@ def add_vega_to_chart_pages(app: Sphinx, pagename: str, templatename: str,
     app.add_js_file(None, body=f"window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {{}}, "
                                 f"{preset});")
     app.add_js_file(f"{FROM_STATIC}/{VEGA_BUNDLE}")
+    app.add_js_file("vega-embed-defaults.js")
+
+
+def copy_chart_data(app: Sphinx, exception: Exception | None) -> None:
+    """Serve the data pages published for their charts, and check every chart finds its file.
+
+    Pages write chart data with ``teamsim.book.publish`` while they run (so several charts can
+    share one file); it lands outside the site and is copied in here. A page served from the
+    execution cache did not run in this build, so its file must still be there from an earlier
+    one: a missing file is a warning, which fails the strict build.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    from teamsim.book import PUBLISHED, SITE_FOLDER
+
+    site = Path(app.outdir) / SITE_FOLDER
+    if PUBLISHED.is_dir():
+        _copy(PUBLISHED, site)
+    wanted = re.compile(rf"{re.escape(SITE_FOLDER)}/([A-Za-z0-9_-]+\.csv)")
+    for page in sorted(Path(app.outdir).rglob("*.html")):
+        for name in sorted(set(wanted.findall(page.read_text("utf-8")))):
+            if not (site / name).is_file():
+                logger.warning(f"offline_book: {page.relative_to(app.outdir)} draws a chart from "
+                               f"{SITE_FOLDER}/{name}, which no page published ({PUBLISHED} has "
+                               f"no {name}). Run `make clean book` to run every page again.")
 
 
 def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
@@ -195,5 +225,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", write_vendor_files)
     app.connect("html-page-context", add_vega_to_chart_pages)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("build-finished", copy_chart_data)
     app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

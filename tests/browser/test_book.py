@@ -1,0 +1,234 @@
+"""Every page of the built book, in Chromium, offline: what a learner with no kernel gets.
+
+Each test opens the page afresh: it must request nothing from any host but the book's own, log
+no error, draw every chart, redraw a chart when any of its sliders or menus moves, pass axe-core
+with no serious or critical violation, and give every chart a text alternative.
+
+axe violations left on purpose (rule id: reason), also listed in the final report:
+none so far. Add an entry to ``ACCEPTED_AXE`` only with the reason the page cannot fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlunsplit
+
+import pytest
+from playwright.sync_api import ElementHandle, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+ACCEPTED_AXE: dict[str, str] = {}
+FAILING_IMPACTS = {"critical", "serious"}
+DRAW_TIMEOUT_MS = 20_000
+REDRAW_TIMEOUT_MS = 5_000
+
+# Altair's output div is "altair-viz-<hex>"; vega-embed adds .vega-embed once it has embedded.
+CHART_SELECTOR = 'div[id^="altair-viz-"], .vega-embed'
+# What Vega draws into: an <svg> or a <canvas> with class "marks".
+DRAWN = """el => {
+  const marks = el.querySelector('svg.marks, canvas.marks');
+  if (!marks) return false;
+  const box = marks.getBoundingClientRect();
+  return box.width > 0 && box.height > 0;
+}"""
+SNAPSHOT = """el => {
+  const marks = el.querySelector('svg.marks, canvas.marks');
+  if (!marks) return '';
+  return marks.tagName === 'CANVAS' ? marks.toDataURL() : marks.outerHTML;
+}"""
+# Vega labels a chart without a description "Vega visualization": that says nothing.
+TEXT_ALTERNATIVE = """el => {
+  const label = e => {
+    const text = ((e && e.getAttribute('aria-label')) || '').trim();
+    return text.toLowerCase() === 'vega visualization' ? '' : text;
+  };
+  const labelled = [el, ...el.querySelectorAll('[role="graphics-document"], [role="img"], svg')]
+    .map(label).find(Boolean);
+  const figure = el.closest('figure');
+  const caption = figure && figure.querySelector('figcaption');
+  return {label: labelled || '', caption: caption ? caption.innerText.trim() : ''};
+}"""
+
+
+def charts(page: Page) -> list[ElementHandle]:
+    """Every chart container on the page, drawn or not."""
+    handles = page.query_selector_all(CHART_SELECTOR)
+    unique, seen = [], set()
+    for handle in handles:
+        key = handle.evaluate("el => el.id || el.outerHTML.slice(0, 200)")
+        if key not in seen:
+            seen.add(key)
+            unique.append(handle)
+    return unique
+
+
+def wait_until_drawn(page: Page, chart: ElementHandle) -> None:
+    page.wait_for_function(DRAWN, arg=chart, timeout=DRAW_TIMEOUT_MS)
+
+
+def settle(page: Page) -> list[ElementHandle]:
+    """Let the page finish loading and drawing; return the charts that drew.
+
+    A chart that does not draw fails ``test_charts_draw``; the other tests check the rest.
+    """
+    drawn = []
+    for chart in charts(page):
+        try:
+            wait_until_drawn(page, chart)
+            drawn.append(chart)
+        except PlaywrightTimeoutError:
+            pass
+    page.wait_for_load_state("networkidle")
+    return drawn
+
+
+def test_every_built_page_is_tested(book: Path, pages: list[str]) -> None:
+    """The tests cover the table of contents, search and index: nothing built is left out."""
+    built = {
+        str(f.relative_to(book)) for f in book.rglob("*.html")
+        if not set(f.relative_to(book).parts) & {"_static", "_sources", "_vendor", "_data"}
+    }
+    built.discard("index.html")  # a redirect to the first page, tested below
+    missing = sorted(set(pages) - built)
+    assert not missing, f"pages in _toc.yml that were not built: {missing}"
+    untested = sorted(built - set(pages))
+    assert not untested, f"built pages no test visits (add them to _toc.yml?): {untested}"
+
+
+def test_index_opens_the_first_page(visit, pages: list[str]) -> None:
+    page = visit("index.html").page
+    page.wait_for_url(f"**/{pages[0]}")
+    assert page.url.endswith(pages[0])
+
+
+def test_the_recorders_catch_a_remote_request_and_an_error(visit, pages: list[str],
+                                                          summary) -> None:
+    """Self-check: a request to another host is blocked and recorded, an error is recorded."""
+    v = visit(pages[0])
+    remote = urlunsplit(("https", "example.invalid", "/self-check.js", "", ""))
+    v.page.evaluate("url => fetch(url).catch(() => null)", remote)
+    v.page.evaluate("() => console.error('self-check')")
+    v.page.wait_for_function("() => true")
+    assert remote in v.external
+    assert any("self-check" in e for e in v.errors)
+    # what this test provoked on purpose stays out of the session's summary
+    summary.external_requests.remove(f"{pages[0]}: {remote}")
+    summary.console_errors[:] = [e for e in summary.console_errors if "self-check" not in e]
+
+
+def test_offline(visit, page_path: str) -> None:
+    """The page asks nothing of any host but the book's own, even once scrolled to the end."""
+    v = visit(page_path)
+    settle(v.page)
+    v.page.mouse.wheel(0, 100_000)
+    v.page.wait_for_load_state("networkidle")
+    assert not v.external, f"{page_path} requested other hosts: {v.external}"
+
+
+def test_no_console_errors(visit, page_path: str) -> None:
+    v = visit(page_path)
+    settle(v.page)
+    assert not v.errors, f"{page_path} logged errors: {v.errors}"
+
+
+def test_charts_draw(visit, page_path: str, summary) -> None:
+    """Every chart draws something of nonzero size."""
+    v = visit(page_path)
+    for chart in charts(v.page):
+        name = chart.evaluate("el => el.id")
+        try:
+            wait_until_drawn(v.page, chart)
+        except PlaywrightTimeoutError as error:
+            shown = chart.evaluate("el => el.innerText.slice(0, 300)")
+            pytest.fail(f"{page_path}: chart {name} did not draw ({error}); it shows: {shown!r}")
+        summary.charts_checked += 1
+
+
+def move(page: Page, control: ElementHandle) -> None:
+    """Change one input the way a reader would: keyboard on a slider, a click or a choice."""
+    kind = control.evaluate("el => el.tagName === 'SELECT' ? 'select' : el.type")
+    if kind == "range":
+        at_max = control.evaluate("el => Number(el.value) >= Number(el.max || 100)")
+        before = control.input_value()
+        control.focus()
+        page.keyboard.press("Home" if at_max else "End")
+        assert control.input_value() != before, "the slider did not move"
+    elif kind == "select":
+        options = control.evaluate("el => [...el.options].map(o => o.value)")
+        current = control.input_value()
+        other = next(o for o in options if o != current)
+        control.select_option(other)
+    else:  # radio or checkbox
+        control.click()
+
+
+def test_chart_inputs_change_the_chart(visit, page_path: str, summary) -> None:
+    """Moving any slider, menu, radio button or checkbox bound to a chart redraws it."""
+    v = visit(page_path)
+    for chart in settle(v.page):
+        name = chart.evaluate("el => el.id")
+        # one radio button per group: choosing another option of the group is the move
+        inputs = chart.query_selector_all(
+            ".vega-bindings input[type=range], .vega-bindings select, "
+            ".vega-bindings input[type=checkbox], .vega-bindings input[type=radio]:not(:checked)")
+        groups = set()
+        for control in inputs:
+            group = control.evaluate("el => el.type === 'radio' ? el.name : null")
+            if group is not None and group in groups:
+                continue
+            groups.add(group)
+            label = control.evaluate(
+                "el => (el.closest('label') || el.parentElement).innerText.trim()")
+            before = chart.evaluate(SNAPSHOT)
+            move(v.page, control)
+            try:
+                v.page.wait_for_function(
+                    f"([el, before]) => ({SNAPSHOT})(el) !== before",
+                    arg=[chart, before], timeout=REDRAW_TIMEOUT_MS)
+            except PlaywrightTimeoutError:
+                pytest.fail(f"{page_path}: moving '{label}' on chart {name} changed nothing")
+            summary.sliders_moved += 1
+
+
+def test_accessibility(visit, page_path: str, axe_script: Path, summary) -> None:
+    """axe-core finds no serious or critical violation (after the charts have drawn)."""
+    v = visit(page_path)
+    settle(v.page)
+    v.page.add_script_tag(path=str(axe_script))
+    result = v.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    failing = []
+    for violation in result["violations"]:
+        impact = violation.get("impact") or "unknown"
+        summary.axe_violations[impact] += 1
+        summary.axe_rules.setdefault(page_path, []).append(f"{violation['id']} ({impact})")
+        if impact in FAILING_IMPACTS and violation["id"] not in ACCEPTED_AXE:
+            targets = [" ".join(map(str, n["target"])) for n in violation["nodes"][:5]]
+            failing.append(f"{violation['id']} ({impact}): {violation['help']} at {targets}")
+    assert not failing, f"{page_path}: " + "; ".join(failing)
+
+
+def test_charts_have_text_alternative(visit, page_path: str, summary) -> None:
+    """Each chart carries a label for screen readers (its description) or a figure caption."""
+    v = visit(page_path)
+    unlabelled = []
+    for chart in settle(v.page):
+        text = chart.evaluate(TEXT_ALTERNATIVE)
+        if text["label"] or text["caption"]:
+            summary.charts_with_text_alternative += 1
+        else:
+            unlabelled.append(chart.evaluate("el => el.id"))
+    assert not unlabelled, f"{page_path}: charts with no text alternative: {unlabelled}"
+
+
+def test_no_controls_that_need_a_kernel(visit, page_path: str) -> None:
+    """No ipywidgets control on the page: with no kernel behind it, it would move and do nothing.
+
+    A widget cell shows a static rendering in the book and says where to run it live.
+    """
+    v = visit(page_path)
+    settle(v.page)
+    dead = v.page.evaluate("""() => [...document.querySelectorAll(
+        '.jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets button, '
+        + '.jupyter-widgets textarea, .jupyter-widgets [role="slider"]')]
+      .map(el => (el.closest('.jupyter-widgets').innerText || el.outerHTML).trim().slice(0, 80))""")
+    assert not dead, f"{page_path}: widget controls that need a kernel: {sorted(set(dead))}"
