@@ -79,6 +79,10 @@ class WrongShape(Hint):
     """An answer of the right kind but the wrong size or labels."""
 
 
+class NotAnswered(Hint):
+    """An answer still in its starting state (e.g. a policy whose body is still ``...``)."""
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: where it is, what it asks for, and how its answer is checked."""
@@ -125,6 +129,8 @@ def check(name: str, namespace: Mapping[str, object] | None = None) -> Feedback:
                                             "your answer, run that cell, then run this check.")
     try:
         return Feedback(name, "correct", ex.checker(*values))
+    except NotAnswered as hint:
+        return Feedback(name, "unanswered", str(hint))
     except WrongShape as hint:
         return Feedback(name, "shape", str(hint))
     except WrongType as hint:
@@ -666,9 +672,10 @@ def _policy(value) -> Callable:
         raise WrongType("`my_policy` is a fixed Style; write a function (week, state) -> Style "
                         "that looks at `state` and changes style when it matters.")
     problem = policy_problem(value)
-    if problem == "your policy is not written yet":
-        raise WrongType("`my_policy` is not written yet: it should be a function "
-                        "def my_policy(week, state): ... return Style(...).")
+    if problem is not None and problem.startswith("your policy is not written yet"):
+        raise NotAnswered("`my_policy` is not written yet: fill in the body of "
+                          "def my_policy(week, state) so that it returns a Style, run that "
+                          "cell, then run this check.")
     if problem is not None:
         raise Hint(f"Your policy could not run: {problem}.")
     return value

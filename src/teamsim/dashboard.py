@@ -650,6 +650,8 @@ def policy_problem(policy: object, scenario: Scenario | None = None) -> str | No
     try:
         simulate(policy, scenario or Scenario.default(), runs=1, seed=SEED)
     except (TypeError, ValueError) as exc:
+        if "got None" in str(exc):
+            return "your policy is not written yet (it returns None, not a Style)"
         return str(exc)
     return None
 
@@ -666,6 +668,7 @@ class Capstone(Dashboard):
         from teamsim.policies import navigator
 
         self.policy = policy
+        self.problem = policy_problem(policy)
         self.navigator = navigator
         names = {"default (shock)": "default", "deep shock": "deep_shock",
                  "new team": "new_team", "large team (40 reps)": "large_team",
@@ -679,7 +682,7 @@ class Capstone(Dashboard):
         scenario = Scenario.named(scenario_name)
         frames = [result_frame(simulate(self.navigator, scenario, runs=20, seed=SEED),
                                "Navigator", self.metrics)]
-        if policy_problem(self.policy, scenario) is None:
+        if self.problem is None and policy_problem(self.policy, scenario) is None:
             frames.insert(0, result_frame(simulate(self.policy, scenario, runs=20, seed=SEED),
                                           "Your policy", self.metrics))
         team, _, _ = batch([DRILLER, CHEERLEADER], scenario)
@@ -711,8 +714,7 @@ class Capstone(Dashboard):
     def describe(self, data):
         lines = data["lines"]
         names = list(dict.fromkeys(lines["series"]))
-        problem = policy_problem(self.policy)
-        note = "" if problem is None else f" (Your policy is not shown: {problem}.)"
+        note = "" if self.problem is None else f" Your policy is not shown: {self.problem}."
         return ("Year revenue: " + ", ".join(f"{n} ${total(lines, n):,.0f}k" for n in names)
                 + "." + note)
 
