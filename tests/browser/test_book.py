@@ -17,6 +17,8 @@ import pytest
 from playwright.sync_api import ElementHandle, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+pytestmark = pytest.mark.browser
+
 ACCEPTED_AXE: dict[str, str] = {}
 FAILING_IMPACTS = {"critical", "serious"}
 DRAW_TIMEOUT_MS = 20_000
