@@ -20,9 +20,9 @@ Nothing is committed and nothing goes through a source ``_static/`` folder: the 
 from the installed packages at every build (only when they changed), so the pins in
 ``package-lock.json`` and ``requirements.txt`` decide what the book serves. The extension also
 serves the course's own small fixes: ``templates/`` (two theme buttons whose accessible names
-contradicted their visible text), ``static/book.css`` and ``static/vega-embed-defaults.js``
-(chart menu: only offline actions, and a name for its icon button); and it copies the chart
-data pages publish with ``teamsim.book.publish`` into ``_data/`` in the site.
+contradicted their visible text) and ``static/vega-embed-defaults.js`` (chart menu: only offline
+actions, and a name for its icon button); and it copies the chart data pages publish with
+``teamsim.book.publish`` into ``_data/`` in the site.
 """
 
 from __future__ import annotations
@@ -226,5 +226,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_vega_to_chart_pages)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("build-finished", copy_chart_data)
-    app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
