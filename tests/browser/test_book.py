@@ -4,8 +4,12 @@ Each test opens the page afresh: it must request nothing from any host but the b
 no error, draw every chart, redraw a chart when any of its sliders or menus moves, pass axe-core
 with no serious or critical violation, and give every chart a text alternative.
 
-axe violations left on purpose (rule id: reason), also listed in the final report:
-none so far. Add an entry to ``ACCEPTED_AXE`` only with the reason the page cannot fix it.
+Serious or critical axe violations accepted on purpose (rule id: reason): none. Two the theme
+had are fixed by templates in book/_ext/templates, and one of vega-embed's by
+book/_ext/static/vega-embed-defaults.js. Add an entry to ``ACCEPTED_AXE`` only with the reason
+the page cannot fix it. Moderate and minor ones are counted in the summary, not failed; one is
+left on every page: "region", the book's title at the top of the sidebar sits outside any
+landmark (it is in the theme's layout, which the book does not override).
 """
 
 from __future__ import annotations
@@ -54,14 +58,7 @@ TEXT_ALTERNATIVE = """el => {
 
 def charts(page: Page) -> list[ElementHandle]:
     """Every chart container on the page, drawn or not."""
-    handles = page.query_selector_all(CHART_SELECTOR)
-    unique, seen = [], set()
-    for handle in handles:
-        key = handle.evaluate("el => el.id || el.outerHTML.slice(0, 200)")
-        if key not in seen:
-            seen.add(key)
-            unique.append(handle)
-    return unique
+    return page.query_selector_all(CHART_SELECTOR)
 
 
 def wait_until_drawn(page: Page, chart: ElementHandle) -> None:
