@@ -76,6 +76,7 @@ def model() -> list[str]:
 
 SECTIONS: dict[str, Callable[[], list[str]]] = {"model": model}
 """Benchmark sections by name; other modules add theirs (e.g. the workbook's dashboards)."""
+SECTIONS["dashboards"] = lambda: __import__("teamsim.dashboard", fromlist=["_"]).bench_dashboards()
 
 
 def main(argv: list[str]) -> int:
