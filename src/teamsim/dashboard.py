@@ -189,7 +189,8 @@ class Dashboard:
                 f"(snapshot: {html.escape(self.lever_text())})</figcaption>"
                 f"<img src='data:image/png;base64,{png}' alt='{alt_text}'>"
                 f"<p>{html.escape(self.describe(self.data))}</p>"
-                f"<p><em>{html.escape(LIVE_NOTE)}</em></p></figure>")
+                f"<p><em>{html.escape(LIVE_NOTE).replace('`make lab`', '<code>make lab</code>')}"
+                "</em></p></figure>")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         bundle = self.widget._repr_mimebundle_()
@@ -638,11 +639,13 @@ class Shifting(Dashboard):
         behind = after[after["value"] < 0]
         even = after[(after["value"] >= 0) & (after["week"] > (behind["week"].max()
                                                               if len(behind) else 0))]
-        dip = float(after["value"].min()) if len(after) else 0.0
-        when = (f"back level by week {int(even['week'].iloc[0])}" if len(behind) and len(even)
-                else ("never behind" if not len(behind) else "still behind in week 52"))
-        return (f"Switching in week {k}: deepest dip ${min(dip, 0):,.0f}k against staying, "
-                f"{when}; year gain ${float(gain['value'].iloc[-1]):+,.0f}k.")
+        year = f"year gain ${float(gain['value'].iloc[-1]):+,.0f}k over staying"
+        if not len(behind):
+            return f"Switching in week {k}: never behind staying as started; {year}."
+        when = (f"level again by week {int(even['week'].iloc[0])}" if len(even)
+                else "still behind in week 52")
+        return (f"Switching in week {k}: at worst ${-float(behind['value'].min()):,.0f}k behind "
+                f"staying as started, {when}; {year}.")
 
 
 # -- 06 capstone ----------------------------------------------------------------------------------

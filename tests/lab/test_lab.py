@@ -145,6 +145,7 @@ def guard(page: Page, errors: list[str]) -> None:
 
 
 CHART_SVG = ".jp-OutputArea-output .widget-vbox .vega-embed svg"
+CURRENT = "window.jupyterapp.shell.currentWidget"
 
 
 def wait_for_run_all(page: Page, expected_dashboards: int) -> None:
@@ -158,18 +159,19 @@ def wait_for_run_all(page: Page, expected_dashboards: int) -> None:
                            ".kernelDisplayStatus === 'idle'", timeout=RUN_ALL_TIMEOUT_S * 1000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(
-        """(n) => {
+        """([n, sel]) => {
             const nb = window.jupyterapp.shell.currentWidget;
             const busy = nb.sessionContext.kernelDisplayStatus !== 'idle';
             const pending = [...nb.node.querySelectorAll('.jp-InputPrompt')]
                 .some(p => p.textContent.includes('*'));
-            return !busy && !pending && document.querySelectorAll(
-                '.jp-OutputArea-output .widget-vbox .vega-embed svg').length >= n;
-        }""", arg=expected_dashboards, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=500)
+            return !busy && !pending && nb.node.querySelectorAll(sel).length >= n;
+        }""", arg=[expected_dashboards, CHART_SVG], timeout=RUN_ALL_TIMEOUT_S * 1000,
+        polling=500)
 
 
 def chart_text(page: Page, index: int) -> str:
-    return page.evaluate("([sel, i]) => document.querySelectorAll(sel)[i].outerHTML",
+    """The SVG of the index-th dashboard chart in the notebook on show."""
+    return page.evaluate(f"([sel, i]) => {CURRENT}.node.querySelectorAll(sel)[i].outerHTML",
                          [CHART_SVG, index])
 
 
@@ -180,16 +182,20 @@ def test_dashboards_run_and_respond(lab, browser, name):
     page = context.new_page()
     guard(page, errors)
     try:
-        page.goto(f"{lab}/lab/tree/{name}?token={TOKEN}", timeout=120_000)
+        # A workspace of its own, reset: no tab of an earlier test comes back.
+        workspace = Path(name).stem.replace("_", "-")
+        page.goto(f"{lab}/lab/workspaces/{workspace}/tree/{name}?reset&token={TOKEN}",
+                  timeout=120_000)
         expected = expected_dashboards(name)
         wait_for_run_all(page, expected)
         SUMMARY.notebooks_opened.append(name)
+        panel = '[id="' + page.evaluate(f"() => {CURRENT}.id") + '"]'
         errors_text = page.evaluate(
-            "() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="
+            f"() => [...{CURRENT}.node.querySelectorAll('.jp-OutputArea-output[data-mime-type="
             "\"application/vnd.jupyter.stderr\"], .jp-RenderedText[data-mime-type="
             "\"application/vnd.jupyter.error\"]')].map(e => e.textContent.slice(0, 300))")
         assert not errors_text, f"{name}: cells wrote errors or warnings: {errors_text}"
-        boxes = page.locator(".jp-OutputArea-output .widget-vbox:has(.vega-embed)")
+        boxes = page.locator(f"{panel} .jp-OutputArea-output .widget-vbox:has(.vega-embed)")
         count = boxes.count()
         assert count == expected, f"{name}: {count} dashboards drawn, expected {expected}"
         for i in range(count):
