@@ -152,3 +152,14 @@ def test_dashboard_levers_validate():
 def test_capstone_without_a_policy_says_so():
     dash = Capstone(policy=...)
     assert "not written yet" in dash.describe(dash.data)
+
+
+def test_regeneration_refuses_to_overwrite_an_edited_notebook(tmp_path):
+    assign = load_assign()
+    nb = student("00_getting_started")
+    path = tmp_path / "00_getting_started.ipynb"
+    nbformat.write(nb, path)
+    assert not assign.edited_since_generated(path)
+    nb.cells[0].source += "\nMy own notes."
+    nbformat.write(nb, path)
+    assert assign.edited_since_generated(path)
