@@ -42,14 +42,16 @@ serve: book
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BOOK_HTML)
 
 # The workbook, live, in JupyterLab.
+# (root, as in a container, needs --allow-root; nobody else does)
 lab: venv
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
 test-model: venv
-	$(PY) -m pytest tests --ignore=tests/browser -m "not browser" -q
+	$(PY) -m pytest tests --ignore=tests/browser --ignore=tests/notebooks --ignore=tests/lab \
+	  -m "not browser" -q
 
 # The built book in a real browser: offline, no console errors, charts draw, sliders work, axe.
 test-book: book chromium

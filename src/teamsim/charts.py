@@ -11,6 +11,7 @@ browser, with no kernel. Colours are the Okabe-Ito palette, safe for colour-blin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -31,6 +32,8 @@ LABELS = {
     "control": "Control", "inspiration": "Inspiration", "tailoring": "Tailoring",
     "week": "Week", "attrition": "Attrition (per year)", "team_size": "Team size",
     "switch_week": "Switch in week",
+    "revenue_per_rep": "Revenue per rep ($k a year)", "skill_gained": "Skill gained in the year",
+    "starting_skill": "Skill at the start",
 }
 
 
@@ -228,3 +231,75 @@ def lines_over_time(frame: pd.DataFrame, panels: Sequence[str], series: str = "s
     return alt.vconcat(*rows).properties(description=description or (
         f"Line charts of {', '.join(label(p).lower() for p in panels)} by week, one line per "
         f"{legend.lower()}: {', '.join(names)}"))
+
+
+def series_explorer(frame: pd.DataFrame, panels: Mapping[str, Sequence[str]],
+                    sliders: Sequence[str], x: str = "week",
+                    names: Mapping[str, str] | None = None, dashed: Sequence[str] = (),
+                    url: str | None = None, description: str = "",
+                    defaults: Mapping[str, float] | None = None,
+                    shade: tuple[int, int] | None = None, rule: str | None = None,
+                    legend: str = "Line", width: int = 250, height: int = 120,
+                    columns: int = 2) -> alt.VConcatChart:
+    """Small multiples with one or several lines per panel, for the setting the sliders pick.
+
+    ``frame`` is wide: one row per slider setting and ``x``, one column per line. ``panels``
+    maps each panel's measure (a column name or a free-text axis title) to the columns drawn in
+    it, e.g. a CRM forecast beside the revenue it forecast. Lines in panels with several lines
+    share one legend (above the panels) by their ``names`` (default: their labels); ``dashed``
+    columns are drawn dashed; a panel with one line needs no legend. ``rule`` names one of the
+    sliders whose value is marked by a vertical line on ``x`` (e.g. the week a manager switches
+    style); ``shade`` = (first, last) ``x`` of a shaded band.
+    """
+    defaults = defaults or {}
+    named = {c: (names or {}).get(c, label(c))
+             for cols in panels.values() if len(cols) > 1 for c in cols}
+    order = list(dict.fromkeys(named.values()))
+    palette = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(order))]
+    dashes = [[5, 3] if any(named[c] == n for c in dashed) else [1, 0] for n in order]
+    params = {c: slider(c, frame[c], defaults.get(c)) for c in sliders}
+    # A line's legend name, looked up in the browser from the folded column name.
+    name_of = "datum.series"
+    for column, name in reversed(list(named.items())):
+        name_of = f"datum.series === {json.dumps(column)} ? {json.dumps(name)} : ({name_of})"
+    data = source(frame, url)
+    charts = []
+    for panel, cols in panels.items():
+        title = LABELS.get(panel, panel)
+        base = alt.Chart(data).transform_filter(matches(params))
+        x_axis = alt.X(f"{x}:Q", title=label(x), scale=alt.Scale(nice=False))
+        if len(cols) == 1:
+            lines = base.mark_line(strokeWidth=2.2, color=OKABE_ITO[0]).encode(
+                x=x_axis, y=alt.Y(f"{cols[0]}:Q", title=title),
+                tooltip=[alt.Tooltip(f"{x}:Q", title=label(x)),
+                         alt.Tooltip(f"{cols[0]}:Q", title=title, format=".3~f")])
+        else:
+            lines = base.transform_fold(list(cols), as_=["series", "value"]).transform_calculate(
+                line=name_of).mark_line(strokeWidth=2.2).encode(
+                x=x_axis, y=alt.Y("value:Q", title=title),
+                color=alt.Color("line:N", title=legend, sort=order,
+                                scale=alt.Scale(domain=order, range=palette),
+                                legend=alt.Legend(orient="top")),
+                strokeDash=alt.StrokeDash("line:N", sort=order, title=legend,
+                                          scale=alt.Scale(domain=order, range=dashes),
+                                          legend=alt.Legend(orient="top")),
+                tooltip=[alt.Tooltip("line:N", title=legend),
+                         alt.Tooltip(f"{x}:Q", title=label(x)),
+                         alt.Tooltip("value:Q", title=title, format=".3~f")])
+        layers = [lines]
+        if shade is not None:
+            layers.insert(0, alt.Chart(pd.DataFrame({"start": [shade[0]], "end": [shade[1]]}))
+                          .mark_rect(color="#BBBBBB", opacity=0.25).encode(x="start:Q",
+                                                                           x2="end:Q"))
+        if rule is not None:
+            layers.append(alt.Chart(pd.DataFrame({"at": [0]})).transform_calculate(
+                at=params[rule].name).mark_rule(color="#555555", strokeDash=[2, 2]).encode(
+                x="at:Q"))
+        charts.append(alt.layer(*layers).properties(width=width, height=height))
+    rows = [alt.hconcat(*charts[i:i + columns]) for i in range(0, len(charts), columns)]
+    chart = alt.vconcat(*rows).add_params(*params.values())
+    return chart.properties(description=description or (
+        f"Line charts of {', '.join(LABELS.get(p, p) for p in panels)} by "
+        f"{label(x).lower()}, for the setting chosen with the "
+        f"{', '.join(label(s).lower() for s in sliders)} slider{'s' if len(sliders) > 1 else ''}"
+        + (f"; lines: {', '.join(order)}" if order else "")))
