@@ -303,3 +303,96 @@ def series_explorer(frame: pd.DataFrame, panels: Mapping[str, Sequence[str]],
         f"{label(x).lower()}, for the setting chosen with the "
         f"{', '.join(label(s).lower() for s in sliders)} slider{'s' if len(sliders) > 1 else ''}"
         + (f"; lines: {', '.join(order)}" if order else "")))
+
+
+def self_assessment_map(summary: pd.DataFrame, metric: str,
+                        statements: Mapping[str, tuple[str, str]], url: str | None = None,
+                        description: str = "", title: str | None = None, fmt: str = ",.0f",
+                        unit: tuple[str, str] = ("", ""), size: int = 240) -> alt.VConcatChart:
+    """The style map with a ring placed, in the browser, by answers to a self-assessment.
+
+    ``statements`` maps a key to (statement, lever), the lever being ``"control"`` or
+    ``"inspiration"``; each statement gets a slider for an answer from 1 (never) to 5 (always).
+    A lever's score is the mean of its answers rescaled to 0-1, ``(answer - 1) / 4``, as
+    :func:`teamsim.dashboard.self_assessment` computes it. The ring marks the nearest style on
+    the map's 0.1 grid; a line above the map gives the scores and ``metric`` there, written as
+    ``unit[0] + value + unit[1]``.
+    """
+    answers = {key: alt.param(name=key, value=3, bind=alt.binding_range(
+        min=1, max=5, step=1, name=f"{text} ")) for key, (text, _) in statements.items()}
+    score = {}
+    for lever in ("control", "inspiration"):
+        keys = [key for key, (_, on) in statements.items() if on == lever]
+        if not keys:
+            raise ValueError(f"statements need at least one statement for {lever!r}, got "
+                             f"levers {sorted({on for _, on in statements.values()})}")
+        score[lever] = f"(({' + '.join(keys)}) / {len(keys)} - 1) / 4"
+    nearest = " && ".join(f"abs(datum['{lever}'] - round(10 * {expr}) / 10) < 1e-6"
+                          for lever, expr in score.items())
+    data = source(summary, url)
+    ring = alt.Chart(data).transform_filter(nearest).mark_point(
+        shape="square", size=size * 1.6, strokeWidth=3, color="white", filled=False).encode(
+        x="control:O", y=alt.Y("inspiration:O", sort="descending"))
+    square = alt.layer(style_map(summary, metric, url=url, title=title, fmt=fmt, size=size),
+                       ring)
+    text = (f"'You: control ' + format({score['control']}, '.2f') + ', inspiration ' + "
+            f"format({score['inspiration']}, '.2f') + '. The nearest style on the map earns ' + "
+            f"{json.dumps(unit[0])} + format(datum['{metric}'], '{fmt}') + {json.dumps(unit[1])}")
+    readout = alt.Chart(data).transform_filter(nearest).transform_calculate(
+        readout=text).mark_text(align="left", baseline="middle", fontSize=13).encode(
+        text="readout:N", x=alt.value(0), y=alt.value(10)).properties(width=size, height=20)
+    return alt.vconcat(readout, square).add_params(*answers.values()).properties(
+        description=description or (
+            f"A self-assessment on the style map: sliders for {len(statements)} statements "
+            f"place a ring on the map of {label(metric).lower()} over control and inspiration"))
+
+
+def scenario_board(square: pd.DataFrame, managers: pd.DataFrame, options: Mapping[str, str],
+                   metric: str = "vs_policy", value: str = "revenue", choice: str = "scenario",
+                   policy: str = "the policy", value_title: str = "Year revenue ($k)",
+                   square_url: str | None = None, managers_url: str | None = None,
+                   colours: Mapping[str, str] | None = None, description: str = "",
+                   limit: float = 0.5, size: int = 220, width: int = 220) -> alt.HConcatChart:
+    """A policy against every fixed style, on the scenario picked with radio buttons.
+
+    ``square`` has a row per ``choice`` value and fixed style (``control``, ``inspiration``)
+    with ``metric``: that style's result relative to the policy's (0.1 = 10% more, -0.1 = 10%
+    less). Cells where the fixed style beats the policy carry a "+". ``managers`` has a row per
+    ``choice`` value and ``manager`` with ``value``, drawn as bars in each manager's style
+    colour (or ``colours``). ``options`` maps each ``choice`` value to the label of its radio
+    button.
+    """
+    # Two no-break spaces keep one button's label from running into the next button.
+    pick = alt.param(name=choice, value=next(iter(options)), bind=alt.binding_radio(
+        options=list(options), labels=[f"{text}\u00a0\u00a0" for text in options.values()],
+        name=f"{label(choice)} "))
+    keep = f"datum['{choice}'] === {pick.name}"
+    cells = alt.Chart(source(square, square_url)).transform_filter(keep)
+    position = {"x": alt.X("control:O", title=label("control"),
+                           axis=alt.Axis(format=".1f", labelAngle=0)),
+                "y": alt.Y("inspiration:O", title=label("inspiration"), sort="descending",
+                           axis=alt.Axis(format=".1f"))}
+    heat = cells.mark_rect().encode(
+        **position,
+        color=alt.Color(f"{metric}:Q", title=f"vs {policy}", legend=alt.Legend(format="+.0%"),
+                        scale=alt.Scale(scheme="blueorange", domain=[-limit, limit],
+                                        clamp=True)),
+        tooltip=[alt.Tooltip("control:Q", title="Control"),
+                 alt.Tooltip("inspiration:Q", title="Inspiration"),
+                 alt.Tooltip(f"{metric}:Q", title=f"Against {policy}", format="+.1%")])
+    beats = cells.transform_filter(f"datum['{metric}'] > 0").mark_text(
+        text="+", fontSize=15, fontWeight="bold", color="black").encode(**position)
+    names = list(dict.fromkeys(managers["manager"]))
+    chosen = {**STYLE_COLOURS, **(colours or {})}
+    palette = [chosen.get(n, OKABE_ITO[i % len(OKABE_ITO)]) for i, n in enumerate(names)]
+    bars = alt.Chart(source(managers, managers_url)).transform_filter(keep).mark_bar().encode(
+        y=alt.Y("manager:N", title=None, sort="-x"),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(tickCount=4, format=",.0f")),
+        color=alt.Color("manager:N", legend=None, scale=alt.Scale(domain=names, range=palette)),
+        tooltip=[alt.Tooltip("manager:N", title="Manager"),
+                 alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f")])
+    return alt.hconcat(alt.layer(heat, beats).properties(width=size, height=size),
+                       bars.properties(width=width, height=size)).add_params(pick).properties(
+        description=description or (
+            f"For the scenario picked with the radio buttons: a map of every fixed style's "
+            f"{value_title.lower()} against {policy}, and bars for the named managers"))
