@@ -12,8 +12,16 @@ Run ``make workbook`` (or ``python tools/assign.py [name ...] [--force]``). For 
    there is its static snapshot), with stable cell ids, and ``mystnb.execution_mode: "off"`` so
    the book shows these outputs instead of re-running the dashboards;
 5. it goes to ``notebooks/NN_name.ipynb``, unless that file was edited since it was generated
-   (a student's work is never overwritten: use ``--force`` to replace it anyway);
-6. the autograder version goes to ``grading/NN_name/`` (git-ignored: it holds the solutions).
+   (a student's work is never overwritten: nothing is written if any target was edited; use
+   ``--force`` to replace them anyway, or ``--student-dir`` to write somewhere else);
+6. the grading bundle goes to ``grading/NN_name/`` (git-ignored: it holds the solutions and the
+   hidden tests): the autograder notebook, otter's autograder zip under a fixed name
+   (``NN_name-autograder.zip``, for ``otter run`` or Gradescope), its ``tests/`` unpacked, and
+   ``bundle.json``, which lists each question's points (public, hidden, manual) and the cells that
+   hold its answer and its check, for ``tools/grade.py``.
+
+Hidden tests are test cells whose first line is ``# HIDDEN``; a question's ``points: [p, h]``
+gives its public test ``p`` points and its hidden test ``h``. Nothing here writes a timestamp.
 """
 
 from __future__ import annotations
@@ -26,10 +34,12 @@ import re
 import shutil
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import jupytext
 import nbformat
+import yaml
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,12 +115,12 @@ def edited_since_generated(path: Path) -> bool:
     return recorded is not None and recorded != sources_digest(nb)
 
 
-def execute(nb: nbformat.NotebookNode, name: str) -> None:
+def execute(nb: nbformat.NotebookNode, name: str, cwd: Path = STUDENT) -> None:
     """Run every cell in a fresh kernel of this environment; stop on errors and on stderr."""
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    STUDENT.mkdir(exist_ok=True)
+    cwd.mkdir(parents=True, exist_ok=True)
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(STUDENT)}},
+                            resources={"metadata": {"path": str(cwd)}},
                             record_timing=False, store_widget_state=False)
     client.execute()
     for i, cell in enumerate(nb.cells):
@@ -137,13 +147,109 @@ def clean(nb: nbformat.NotebookNode, source: Path) -> None:
     }
 
 
-def assign(source: Path, force: bool) -> Path:
+def question_configs(source_nb: nbformat.NotebookNode) -> list[dict]:
+    """The ``# BEGIN QUESTION`` configurations of a source, in order."""
+    configs = []
+    for cell in source_nb.cells:
+        if cell.cell_type == "raw" and re.match(r"#\s*BEGIN\s+QUESTION", cell.source, re.I):
+            configs.append(yaml.safe_load(cell.source.split("\n", 1)[1]) or {})
+    return configs
+
+
+def graded_cells(student_nb: nbformat.NotebookNode) -> dict[str, dict[str, list[str]]]:
+    """For each question, the ids of the cells holding its answer and its check.
+
+    otter tags answer cells ``otter_answer_cell`` and marks a check cell with the tests it runs;
+    an auto-graded question's answer cells come before its check, a written answer sits between
+    ``<!-- BEGIN QUESTION -->`` and ``<!-- END QUESTION -->``.
+    """
+    cells: dict[str, dict[str, list[str]]] = {}
+    pending: list[str] = []
+    written: list[str] | None = None
+    written_ids: list[list[str]] = []
+    for cell in student_nb.cells:
+        if cell.cell_type == "markdown" and "<!-- BEGIN QUESTION -->" in cell.source:
+            written, pending = [], []
+        if "otter_answer_cell" in cell.metadata.get("tags", []):
+            (written if written is not None else pending).append(cell.id)
+        for test in cell.metadata.get("otter", {}).get("tests", []):
+            cells[test] = {"answer_cells": pending, "check_cells": [cell.id]}
+            pending = []
+        if cell.cell_type == "markdown" and "<!-- END QUESTION -->" in cell.source:
+            written_ids.append(written or [])
+            written = None
+    cells.update({f"#written{i}": {"answer_cells": ids, "check_cells": []}
+                  for i, ids in enumerate(written_ids)})
+    return cells
+
+
+def manifest(source: Path, source_nb: nbformat.NotebookNode, student_nb: nbformat.NotebookNode,
+             tests_dir: Path) -> dict:
+    """What tools/grade.py needs to know about an assignment, without running anything."""
+    from otter.test_files import OKTestFile
+
+    from teamsim.checks import EXERCISES
+
+    cells = graded_cells(student_nb)
+    questions, written = [], 0
+    for config in question_configs(source_nb):
+        name = config["name"]
+        if config.get("manual"):
+            place = cells.get(f"#written{written}", {"answer_cells": [], "check_cells": []})
+            written += 1
+            questions.append({"name": name, "manual": True, "points": config.get("points", 0),
+                              "public": 0, "hidden": 0, "variables": [], **place})
+            continue
+        test = OKTestFile.from_file(str(tests_dir / f"{name}.py"))
+        public = sum(c.points for c in test.test_cases if not c.hidden)
+        hidden = sum(c.points for c in test.test_cases if c.hidden)
+        if not hidden:
+            raise SystemExit(f"{source.name}: question {name} has no hidden test: add a test "
+                             "cell whose first line is # HIDDEN")
+        variables = list(EXERCISES[name].variables) if name in EXERCISES else []
+        questions.append({"name": name, "manual": False, "points": public + hidden,
+                          "public": public, "hidden": hidden, "variables": variables,
+                          **cells.get(name, {"answer_cells": [], "check_cells": []})})
+    return {
+        "assignment": source.stem,
+        "source": source.relative_to(ROOT).as_posix(),
+        "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+        "student_sources_sha256": sources_digest(student_nb),
+        "questions": questions,
+    }
+
+
+def write_bundle(autograder: Path, bundle: Path, source: Path, source_nb, student_nb) -> None:
+    """Copy otter's autograder folder to ``bundle`` with a fixed zip name, its tests unpacked
+    and a manifest (otter names the zip with a timestamp; nothing here keeps it)."""
     name = source.stem
-    target = STUDENT / f"{name}.ipynb"
-    if edited_since_generated(target) and not force:
-        raise SystemExit(f"{target.relative_to(ROOT)} was edited since it was generated; "
-                         "refusing to overwrite it. Save your work elsewhere, or run "
-                         "`python tools/assign.py --force` to replace it.")
+    shutil.rmtree(bundle, ignore_errors=True)
+    shutil.copytree(autograder, bundle)
+    for stamped in bundle.glob(f"{name}-autograder_*.zip"):
+        stamped.rename(bundle / f"{name}-autograder.zip")
+    with zipfile.ZipFile(bundle / f"{name}-autograder.zip") as archive:
+        for member in archive.namelist():
+            if member.startswith("tests/") and member.endswith(".py"):
+                (bundle / "tests").mkdir(exist_ok=True)
+                (bundle / member).write_bytes(archive.read(member))
+    info = manifest(source, source_nb, student_nb, bundle / "tests")
+    (bundle / "bundle.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+
+
+def refuse_edited(targets: list[Path]) -> None:
+    """Stop before writing anything if a target notebook was edited since it was generated."""
+    edited = [t for t in targets if edited_since_generated(t)]
+    if edited:
+        names = ", ".join(str(t) for t in edited)
+        raise SystemExit(f"{names}: edited since it was generated (a student's work?); refusing "
+                         "to overwrite it, and nothing was written. Save that work elsewhere, "
+                         "write the new notebooks to another folder with --student-dir DIR, or "
+                         "replace them with --force.")
+
+
+def assign(source: Path, student_dir: Path = STUDENT, grading_dir: Path = GRADING) -> Path:
+    name = source.stem
+    target = student_dir / f"{name}.ipynb"
     from otter.assign import main as otter_assign
 
     source_nb = jupytext.read(source)
@@ -153,19 +259,22 @@ def assign(source: Path, force: bool) -> Path:
         otter_assign(str(master), str(Path(tmp) / "dist"), no_pdfs=True)
         student_nb = nbformat.read(Path(tmp) / "dist" / "student" / master.name, as_version=4)
         assert_no_solutions(source_nb, student_nb, name)
-        execute(student_nb, name)
+        execute(student_nb, name, cwd=student_dir)
         clean(student_nb, source)
-        STUDENT.mkdir(exist_ok=True)
+        student_dir.mkdir(parents=True, exist_ok=True)
         nbformat.write(student_nb, target)
-        bundle = GRADING / name
-        shutil.rmtree(bundle, ignore_errors=True)
-        shutil.copytree(Path(tmp) / "dist" / "autograder", bundle)
+        bundle = grading_dir / name
+        write_bundle(Path(tmp) / "dist" / "autograder", bundle, source, source_nb, student_nb)
     size = target.stat().st_size
-    print(f"wrote {target.relative_to(ROOT)} ({size / 1024:.0f} KB); grading bundle in "
-          f"{bundle.relative_to(ROOT)}/", flush=True)
+    print(f"wrote {shown(target)} ({size / 1024:.0f} KB); grading bundle in {shown(bundle)}/",
+          flush=True)
     if size > 500 * 1024:
         raise SystemExit(f"{target.name} is {size / 1024:.0f} KB, over the 500 KB budget")
     return target
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def main(argv: list[str]) -> int:
@@ -173,6 +282,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("names", nargs="*", help="sources to assign (default: all), e.g. 00")
     parser.add_argument("--force", action="store_true",
                         help="overwrite student notebooks even if they were edited")
+    parser.add_argument("--student-dir", type=Path, default=STUDENT,
+                        help="where the student notebooks go (default: notebooks/)")
+    parser.add_argument("--grading-dir", type=Path, default=GRADING,
+                        help="where the grading bundles go (default: grading/, git-ignored)")
     args = parser.parse_args(argv)
     sources = sorted(SOURCES.glob("[0-9][0-9]_*.md"))
     if args.names:
@@ -180,8 +293,11 @@ def main(argv: list[str]) -> int:
     if not sources:
         print("no workbook sources matched", file=sys.stderr)
         return 2
+    student_dir, grading_dir = args.student_dir.resolve(), args.grading_dir.resolve()
+    if not args.force:
+        refuse_edited([student_dir / f"{s.stem}.ipynb" for s in sources])
     for source in sources:
-        assign(source, args.force)
+        assign(source, student_dir, grading_dir)
     return 0
 
 
