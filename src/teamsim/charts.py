@@ -50,6 +50,21 @@ def source(frame: pd.DataFrame, url: str | None) -> alt.Data | pd.DataFrame:
     return alt.UrlData(url=url, format=alt.CsvDataFormat(type="csv", parse=parse))
 
 
+def band(shade: tuple[int, int] | pd.DataFrame) -> alt.Chart:
+    """A light grey band from week ``shade[0]`` to week ``shade[1]`` (e.g. the market shock),
+    or one per row of a frame with ``start`` and ``end`` columns."""
+    weeks = shade if isinstance(shade, pd.DataFrame) else pd.DataFrame(
+        {"start": [shade[0]], "end": [shade[1]]})
+    return alt.Chart(weeks).mark_rect(color="#BBBBBB", opacity=0.25).encode(
+        x="start:Q", x2="end:Q")
+
+
+def grid(panels: Sequence[alt.TopLevelMixin], columns: int) -> alt.VConcatChart:
+    """Lay ``panels`` out ``columns`` to a row."""
+    rows = [alt.hconcat(*panels[i:i + columns]) for i in range(0, len(panels), columns)]
+    return alt.vconcat(*rows)
+
+
 def slider(column: str, values: Sequence[float], value: float | None = None) -> alt.Parameter:
     """A range slider over the sorted distinct ``values`` of a lever column."""
     grid = np.unique(np.round(np.asarray(values, dtype=float), 6))
@@ -90,16 +105,13 @@ def explorer(frame: pd.DataFrame, metrics: Sequence[str], sliders: Sequence[str]
                      alt.Tooltip(f"{metric}:Q", title=label(metric), format=".3~f")])
         layers = [base]
         if shade is not None:
-            band = alt.Chart(pd.DataFrame({"start": [shade[0]], "end": [shade[1]]})).mark_rect(
-                color="#BBBBBB", opacity=0.25).encode(x="start:Q", x2="end:Q")
-            layers.insert(0, band)
+            layers.insert(0, band(shade))
         if reference is not None:
             layers.insert(1, alt.Chart(reference).mark_line(
                 color="#777777", strokeDash=[4, 3], strokeWidth=1.5).encode(
                 x=f"{x}:Q", y=f"{metric}:Q"))
         panels.append(alt.layer(*layers).properties(width=width, height=height))
-    rows = [alt.hconcat(*panels[i:i + columns]) for i in range(0, len(panels), columns)]
-    chart = alt.vconcat(*rows).add_params(*params.values())
+    chart = grid(panels, columns).add_params(*params.values())
     return chart.properties(description=description or (
         f"Line charts of {', '.join(label(m).lower() for m in metrics)} by {label(x).lower()} "
         f"for the setting chosen with the {', '.join(label(s).lower() for s in sliders)} "
@@ -182,8 +194,7 @@ def styles_over_time(frame: pd.DataFrame, metric: str, style: str = "style",
                  alt.Tooltip(f"{metric}:Q", title=label(metric), format=".3~f")])
     layers = [lines]
     if shade is not None:
-        layers.insert(0, alt.Chart(pd.DataFrame({"start": [shade[0]], "end": [shade[1]]}))
-                      .mark_rect(color="#BBBBBB", opacity=0.25).encode(x="start:Q", x2="end:Q"))
+        layers.insert(0, band(shade))
     return alt.layer(*layers).properties(width=width, height=height, description=description or (
         f"Line chart of {label(metric).lower()} by week, one line per style: "
         f"{', '.join(names)}"))
@@ -208,8 +219,6 @@ def lines_over_time(frame: pd.DataFrame, panels: Sequence[str], series: str = "s
                for i, n in enumerate(names)]
     dashes = [[5, 3] if n in dashed else [1, 0] for n in names]
     data = source(frame, url)
-    if isinstance(shade, tuple):
-        shade = pd.DataFrame({"start": [shade[0]], "end": [shade[1]]})
     charts = []
     for panel in panels:
         lines = alt.Chart(data).transform_filter(alt.datum.panel == panel).mark_line(
@@ -224,11 +233,9 @@ def lines_over_time(frame: pd.DataFrame, panels: Sequence[str], series: str = "s
                      alt.Tooltip("value:Q", title=label(panel), format=".3~f")])
         layers = [lines]
         if shade is not None:
-            layers.insert(0, alt.Chart(shade).mark_rect(color="#BBBBBB", opacity=0.25).encode(
-                x="start:Q", x2="end:Q"))
+            layers.insert(0, band(shade))
         charts.append(alt.layer(*layers).properties(width=width, height=height))
-    rows = [alt.hconcat(*charts[i:i + columns]) for i in range(0, len(charts), columns)]
-    return alt.vconcat(*rows).properties(description=description or (
+    return grid(charts, columns).properties(description=description or (
         f"Line charts of {', '.join(label(p).lower() for p in panels)} by week, one line per "
         f"{legend.lower()}: {', '.join(names)}"))
 
@@ -288,16 +295,13 @@ def series_explorer(frame: pd.DataFrame, panels: Mapping[str, Sequence[str]],
                          alt.Tooltip("value:Q", title=title, format=".3~f")])
         layers = [lines]
         if shade is not None:
-            layers.insert(0, alt.Chart(pd.DataFrame({"start": [shade[0]], "end": [shade[1]]}))
-                          .mark_rect(color="#BBBBBB", opacity=0.25).encode(x="start:Q",
-                                                                           x2="end:Q"))
+            layers.insert(0, band(shade))
         if rule is not None:
             layers.append(alt.Chart(pd.DataFrame({"at": [0]})).transform_calculate(
                 at=params[rule].name).mark_rule(color="#555555", strokeDash=[2, 2]).encode(
                 x="at:Q"))
         charts.append(alt.layer(*layers).properties(width=width, height=height))
-    rows = [alt.hconcat(*charts[i:i + columns]) for i in range(0, len(charts), columns)]
-    chart = alt.vconcat(*rows).add_params(*params.values())
+    chart = grid(charts, columns).add_params(*params.values())
     return chart.properties(description=description or (
         f"Line charts of {', '.join(LABELS.get(p, p) for p in panels)} by "
         f"{label(x).lower()}, for the setting chosen with the "
