@@ -72,7 +72,27 @@ test-lab: venv chromium
 workbook: venv
 	$(PY) tools/assign.py
 
-test: setup lint test-model test-book test-notebooks test-lab
+test: setup lint test-model test-book test-notebooks test-lab test-instructor
+
+# Instructor tools (see the instructor guide in the book's appendices).
+.PHONY: grade debrief test-instructor
+
+# Grade a folder of submitted notebooks, locally and without Docker, into
+# SUBMISSIONS-grades/grades.csv (one row per file, a column per question, total, %, status).
+grade: venv
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder" \
+	  "[ASSIGNMENT=06_capstone]"; exit 2; }
+	$(PY) tools/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+
+# The capstone class debrief: on SUBMISSIONS (graded first if needed), or, without it, the
+# example class kept in instructor/.
+debrief: venv
+	$(PY) -m teamsim.debrief $(if $(SUBMISSIONS),"$(SUBMISSIONS)")
+
+# The instructor kit: assignment privacy and determinism, the grader on a class of troublesome
+# submissions, the debrief notebook in a fresh kernel.
+test-instructor: venv
+	$(PY) -m pytest tests/instructor -q
 
 # Regenerate the simulated data in data/ from fixed seeds.
 data: venv

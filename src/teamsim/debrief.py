@@ -1,0 +1,396 @@
+"""The capstone class debrief: where the class's policies sit, how they rank, and how the fixed
+styles compare.
+
+``make debrief SUBMISSIONS=folder`` grades the folder if it has not been graded since the last
+submission arrived (students' code runs only in the grader's time-limited worker processes, never
+here), then runs ``instructor/debrief.md`` on the results and writes ``debrief.ipynb`` and
+``debrief.html`` beside the grades. ``make debrief`` on its own refreshes the example: it grades
+the made-up class of ``instructor/example_class.py``, keeps its results in
+``instructor/example_results/`` and re-runs ``instructor/debrief.ipynb`` on them.
+
+The charts are static Altair charts drawn to PNG with vl-convert (no JavaScript, no network), so
+they show in JupyterLab, in the HTML export and on a projector alike. Names are replaced by
+stable codes unless ``show_names=True``: a debrief projected in class should not show who
+scored what.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from teamsim.api import simulate, sweep
+from teamsim.charts import STYLE_COLOURS
+from teamsim.core import STYLES, Scenario
+from teamsim.grading import (
+    CAPSTONE,
+    POLICY_RUNS,
+    POLICY_SEED,
+    ROOT,
+    SHARED_SCENARIOS,
+    default_out,
+    grade_folder,
+    write_results,
+)
+from teamsim.policies import navigator
+
+INSTRUCTOR = ROOT / "instructor"
+EXAMPLE_RESULTS = INSTRUCTOR / "example_results"
+SCENARIO_LABELS = {"default": "Default year (shock in weeks 18-29)",
+                   "deep_shock": "Deeper, longer shock", "new_team": "New team (7 in 10 new)"}
+CLASS_COLOUR = "#E69F00"
+REFERENCES = [*STYLES, "Navigator"]
+
+
+@dataclass
+class ClassResults:
+    """A graded capstone class: grades, and each policy's figures on the shared scenarios."""
+
+    grades: pd.DataFrame
+    policies: pd.DataFrame
+    weeks: pd.DataFrame
+
+    def overview(self) -> pd.DataFrame:
+        """Counts only (no names): what came in and what could be used."""
+        status = self.grades["status"]
+        rows = {
+            "submissions": len(self.grades),
+            "graded without a problem": int((status == "ok").sum()),
+            "graded, with a problem noted": int(status.str.startswith("graded, but").sum()),
+            "not graded (not a usable notebook)": int(status.str.startswith("not graded").sum()),
+            "policies on the map": int(self.policies["student"].nunique()),
+            "median grade (%)": f"{self.grades['percentage'].median():.0f}",
+        }
+        return pd.Series({k: str(v) for k, v in rows.items()}, name="").to_frame()
+
+
+def code_for(name: str) -> str:
+    """A stable code for a student (the same name always gets the same code)."""
+    return "P-" + hashlib.sha256(name.encode()).hexdigest()[:4].upper()
+
+
+def load(results: Path, show_names: bool = False) -> ClassResults:
+    """Read ``grades.csv``, ``policies.csv`` and ``policy_weeks.csv`` from a results folder."""
+    results = Path(results)
+    missing = [f for f in ("grades.csv", "policies.csv", "policy_weeks.csv")
+               if not (results / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{results} has no {', '.join(missing)}: grade the capstone "
+                                "first (make debrief SUBMISSIONS=folder does both)")
+    grades = pd.read_csv(results / "grades.csv")
+    policies = pd.read_csv(results / "policies.csv")
+    weeks = pd.read_csv(results / "policy_weeks.csv")
+
+    def student(name: str) -> str:
+        stem = Path(str(name)).stem
+        return stem if show_names else code_for(stem)
+
+    for frame in (grades, policies, weeks):
+        frame.insert(0, "student", frame["submission"].map(student))
+    return ClassResults(grades, policies, weeks)
+
+
+def references(runs: int = POLICY_RUNS, seed: int = POLICY_SEED) -> tuple[pd.DataFrame,
+                                                                           pd.DataFrame]:
+    """The fixed named styles and the Navigator on the shared scenarios, with the grader's
+    runs and seed: (figures per manager and scenario, the Navigator's style week by week)."""
+    rows, weeks = [], None
+    for name, manager in [*STYLES.items(), ("Navigator", navigator)]:
+        for scenario in SHARED_SCENARIOS:
+            result = simulate(manager, Scenario.named(scenario), runs=runs, seed=seed)
+            summary = result.summary().iloc[0]
+            weekly = result.weekly.groupby("week")[["control", "inspiration"]].mean()
+            rows.append({"manager": name, "scenario": scenario,
+                         **{m: float(summary[m]) for m in ("revenue", "attrition", "at_quota",
+                                                           "exhaustion")},
+                         "control": float(weekly["control"].mean()),
+                         "inspiration": float(weekly["inspiration"].mean())})
+            if name == "Navigator" and scenario == "default":
+                weeks = weekly.reset_index().assign(student="Navigator")
+    return pd.DataFrame(rows), weeks
+
+
+def landscape(runs: int = 20, seed: int = 0) -> pd.DataFrame:
+    """Year revenue of every fixed style on a 0.1 grid, default scenario (the workbook's map)."""
+    levels = [round(x / 10, 1) for x in range(11)]
+    return sweep(levels, levels, Scenario.default(), runs=runs, seed=seed)
+
+
+def against_coach(policies: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:
+    """Each policy's revenue as a share of the Coach's on the same scenario."""
+    coach = refs[refs["manager"] == "Coach"].set_index("scenario")["revenue"]
+    return policies.assign(vs_coach=policies["revenue"] / policies["scenario"].map(coach))
+
+
+def leaderboard(results: ClassResults, refs: pd.DataFrame) -> pd.DataFrame:
+    """One row per policy, best first: year revenue per scenario and the mean share of the
+    Coach's, with the grade; the Navigator and the fixed styles are listed for comparison."""
+    mine = against_coach(results.policies.rename(columns={"student": "manager"}), refs)
+    theirs = against_coach(refs, refs)
+    table = pd.concat([mine.assign(kind="student"), theirs.assign(kind="reference")])
+    wide = table.pivot_table(index=["manager", "kind"], columns="scenario", values="revenue")
+    wide = wide[list(SHARED_SCENARIOS)].round(0)
+    wide["vs the Coach"] = table.groupby(["manager", "kind"])["vs_coach"].mean()
+    grade = results.grades.set_index("student")["percentage"]
+    wide.columns.name = None
+    board = wide.reset_index().sort_values("vs the Coach", ascending=False)
+    board["grade (%)"] = board["manager"].map(grade)
+    board.insert(0, "rank", None)
+    students = board["kind"] == "student"
+    board.loc[students, "rank"] = range(1, int(students.sum()) + 1)
+    board["vs the Coach"] = (100 * board["vs the Coach"]).round(1)
+    return board.drop(columns="kind").rename(columns={"manager": "policy"}).reset_index(
+        drop=True)
+
+
+# -- charts ------------------------------------------------------------------------------------
+def _reference_colours() -> alt.Scale:
+    return alt.Scale(domain=REFERENCES, range=[STYLE_COLOURS[n] for n in REFERENCES])
+
+
+LABEL_PLACES = {"Coach": (0.04, -0.07, "left"), "Navigator": (-0.04, 0.08, "right")}
+"""Where the names of the references that sit among the class's dots go (dx, dy, align)."""
+
+
+def halo_text(chart: alt.Chart, **encoding) -> alt.LayerChart:
+    """Text with a white outline under it, readable on any background."""
+    mark = {k: v for k, v in chart.mark.to_dict().items() if k != "type"}
+    return alt.layer(chart.mark_text(**{**mark, "stroke": "white", "strokeWidth": 4,
+                                        "strokeJoin": "round"}).encode(**encoding),
+                     chart.encode(**encoding))
+
+
+def class_map(results: ClassResults, refs: pd.DataFrame, land: pd.DataFrame,
+              label_top: int = 3, size: int = 380) -> alt.LayerChart:
+    """The control x inspiration square: every fixed style's year revenue as the background,
+    the named styles and the Navigator as labelled diamonds, and each policy of the class as a
+    dot at its average control and inspiration over the default year; the best ``label_top``
+    are numbered by rank (policies at the same spot share a label)."""
+    mine = results.policies[results.policies["scenario"] == "default"].sort_values(
+        "revenue", ascending=False).reset_index(drop=True)
+    mine["rank"] = range(1, len(mine) + 1)
+    spots = mine.head(label_top).assign(x=lambda f: f["control"].round(2),
+                                        y=lambda f: f["inspiration"].round(2))
+    ranks = spots.groupby(["x", "y"], as_index=False).agg(
+        control=("control", "mean"), inspiration=("inspiration", "mean"),
+        label=("rank", lambda r: "#" + ", ".join(str(i) for i in r)))
+    named = refs[refs["scenario"] == "default"].copy()
+    place = named["manager"].map(lambda m: LABEL_PLACES.get(m, (0.035, 0.045, "left")))
+    named["lx"] = named["control"] + place.map(lambda p: p[0])
+    named["ly"] = named["inspiration"] + place.map(lambda p: p[1])
+    named["align"] = place.map(lambda p: p[2])
+    domain = alt.Scale(domain=[-0.05, 1.05], nice=False)
+    axis = {"x": alt.X("control:Q", title="Control (mean over the year)", scale=domain),
+            "y": alt.Y("inspiration:Q", title="Inspiration (mean over the year)", scale=domain)}
+    heat = alt.Chart(land).transform_calculate(
+        x0="datum.control - 0.05", x1="datum.control + 0.05",
+        y0="datum.inspiration - 0.05", y1="datum.inspiration + 0.05").mark_rect().encode(
+        x=alt.X("x0:Q", title="Control (mean over the year)", scale=domain), x2="x1:Q",
+        y=alt.Y("y0:Q", title="Inspiration (mean over the year)", scale=domain), y2="y1:Q",
+        color=alt.Color("revenue:Q", title=["Fixed style's", "year revenue ($k)"],
+                        scale=alt.Scale(range=["#fafafa", "#7a7a7a"]),
+                        legend=alt.Legend(format=",.0f")))
+    styles = alt.Chart(named).mark_point(shape="diamond", size=220, filled=True, opacity=1,
+                                         stroke="white", strokeWidth=1.5).encode(
+        **axis, color=alt.Color("manager:N", title="Reference", scale=_reference_colours()))
+    names = []
+    for align in ("left", "right"):
+        subset = named[named["align"] == align]
+        text = alt.Chart(subset).mark_text(align=align, baseline="middle", fontSize=12,
+                                           fontWeight="bold")
+        names.append(halo_text(text, x="lx:Q", y="ly:Q", text="manager:N",
+                               color=alt.Color("manager:N", scale=_reference_colours(),
+                                               legend=None)))
+    dots = alt.Chart(mine).mark_circle(size=110, color=CLASS_COLOUR, opacity=0.95,
+                                       stroke="black", strokeWidth=1).encode(**axis)
+    top = halo_text(alt.Chart(ranks).mark_text(align="left", dx=9, dy=2, fontSize=11,
+                                               color="black"), **axis, text="label:N")
+    return alt.layer(heat, styles, *names, dots, top).properties(
+        width=size, height=size,
+        description="The style map: revenue of every fixed style in grey, the named styles and "
+                    "the Navigator as diamonds, the class's policies as orange dots")
+
+
+def leaderboard_chart(results: ClassResults, refs: pd.DataFrame, width: int = 420
+                      ) -> alt.LayerChart:
+    """Bars, best first: each policy's year revenue as a share of the Coach's (mean of the
+    three shared scenarios), the class in orange, the named styles and the Navigator in their
+    own colours among them; a rule marks the Coach."""
+    mine = against_coach(results.policies, refs).groupby("student", as_index=False)[
+        "vs_coach"].mean().rename(columns={"student": "manager"}).assign(group="Class policy")
+    named = against_coach(refs, refs).groupby("manager", as_index=False)["vs_coach"].mean()
+    named["group"] = named["manager"]
+    board = pd.concat([mine, named]).sort_values("vs_coach", ascending=False)
+    colours = alt.Scale(domain=["Class policy", *REFERENCES],
+                        range=[CLASS_COLOUR, *(STYLE_COLOURS[n] for n in REFERENCES)])
+    height = max(160, 20 * len(board))
+    bars = alt.Chart(board).mark_bar().encode(
+        y=alt.Y("manager:N", sort=board["manager"].tolist(), title=None),
+        x=alt.X("vs_coach:Q", title="Year revenue, share of the Coach's (mean of 3 scenarios)",
+                axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1.2])),
+        color=alt.Color("group:N", title=None, scale=colours))
+    coach = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="black"
+                                                            ).encode(x="x:Q")
+    return alt.layer(bars, coach).properties(
+        width=width, height=height,
+        description="Bars of each policy's year revenue as a share of the Coach's, best first, "
+                    "with the named styles and the Navigator among them")
+
+
+def scenario_chart(results: ClassResults, refs: pd.DataFrame, width: int = 460
+                   ) -> alt.LayerChart:
+    """One row per shared scenario: the class's policies as dots and the named styles and the
+    Navigator as coloured diamonds, by year revenue as a share of the Coach's."""
+    mine = against_coach(results.policies, refs).assign(
+        label=lambda f: f["scenario"].map(SCENARIO_LABELS))
+    named = against_coach(refs, refs).assign(label=lambda f: f["scenario"].map(SCENARIO_LABELS))
+    rows = [SCENARIO_LABELS[s] for s in SHARED_SCENARIOS]
+    y = alt.Y("label:N", sort=rows, title=None)
+    x = alt.X("vs_coach:Q", title="Year revenue, share of the Coach's",
+              axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0.2, 1.2]))
+    dots = alt.Chart(mine).mark_circle(size=90, color=CLASS_COLOUR, stroke="black",
+                                       strokeWidth=0.8, opacity=0.8).encode(
+        x=x, y=alt.Y("label:N", sort=rows, title=None,
+                     axis=alt.Axis(labelLimit=260)), yOffset=alt.value(6))
+    marks = alt.Chart(named).mark_point(shape="diamond", filled=True, size=200, opacity=1,
+                                        stroke="white").encode(
+        x=x, y=y, yOffset=alt.value(-8),
+        color=alt.Color("manager:N", title="Reference", scale=_reference_colours()))
+    return alt.layer(dots, marks).properties(
+        width=width, height=70 * len(rows),
+        description="For each shared scenario, the class's policies (orange dots) and the "
+                    "named styles and the Navigator (diamonds) by revenue against the Coach")
+
+
+def paths_chart(results: ClassResults, refs: pd.DataFrame, refs_weeks: pd.DataFrame,
+                top: int = 3, width: int = 420) -> alt.VConcatChart:
+    """Control and inspiration week by week (default scenario, mean over runs) for the best
+    ``top`` policies of the class that differ from each other and from the Navigator, with the
+    Navigator dashed and the market shock shaded."""
+    default = results.policies[results.policies["scenario"] == "default"]
+    navigator_revenue = float(refs.loc[(refs["manager"] == "Navigator")
+                                       & (refs["scenario"] == "default"), "revenue"].iloc[0])
+    best = default.assign(key=default["revenue"].round(0)).sort_values(
+        "revenue", ascending=False).drop_duplicates("key")
+    best = best[(best["revenue"] - navigator_revenue).abs() > 0.5].head(top)
+    names = best["student"].tolist()
+    weeks = pd.concat([results.weeks[results.weeks["student"].isin(names)],
+                       refs_weeks[["student", "week", "control", "inspiration"]]])
+    shock = Scenario.default()
+    band = pd.DataFrame({"start": [shock.shock_start - 0.5], "end": [shock.shock_end + 0.5]})
+    palette = ["#0072B2", "#D55E00", "#CC79A7", "#56B4E9"][:len(names)]
+    colours = alt.Scale(domain=[*names, "Navigator"], range=[*palette, STYLE_COLOURS["Navigator"]])
+    panels = []
+    for lever in ("control", "inspiration"):
+        shade = alt.Chart(band).mark_rect(color="#eeeeee").encode(x="start:Q", x2="end:Q")
+        lines = alt.Chart(weeks).mark_line(strokeWidth=2, interpolate="step-after").encode(
+            x=alt.X("week:Q", title="Week", scale=alt.Scale(domain=[1, shock.weeks], nice=False)),
+            y=alt.Y(f"{lever}:Q", title=lever.capitalize(), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("student:N", title="Policy", scale=colours),
+            strokeDash=alt.condition(alt.datum.student == "Navigator", alt.value([5, 3]),
+                                     alt.value([1, 0])))
+        panels.append(alt.layer(shade, lines).properties(width=width, height=120))
+    return alt.vconcat(*panels).properties(
+        description="Control and inspiration week by week for the top policies and the "
+                    "Navigator on the default year; the market shock is shaded")
+
+
+# -- making the debrief ------------------------------------------------------------------------
+def execute(results: Path | None, target: Path, html: bool = False) -> Path:
+    """Run ``instructor/debrief.md`` on a results folder (None: the example's) and write the
+    executed notebook."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(INSTRUCTOR / "debrief.md")
+    if results is None:
+        os.environ.pop("DEBRIEF_RESULTS", None)
+    else:
+        os.environ["DEBRIEF_RESULTS"] = str(Path(results).resolve())
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+                   store_widget_state=False,
+                   resources={"metadata": {"path": str(INSTRUCTOR)}}).execute()
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"debrief-{i:03d}"
+        cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                raise SystemExit(f"debrief cell {i} wrote to stderr:\n{output.get('text')}")
+    nb.metadata.pop("widgets", None)
+    nb.metadata["debrief"] = {"source": "instructor/debrief.md",
+                              "generated_by": "python -m teamsim.debrief (make debrief)"}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    if html:
+        from nbconvert import HTMLExporter
+
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        target.with_suffix(".html").write_text(body, "utf-8")
+    return target
+
+
+def graded_since(folder: Path, out: Path) -> bool:
+    """True if ``out`` holds capstone results newer than every file of ``folder``."""
+    policies = out / "policies.csv"
+    if not policies.is_file():
+        return False
+    newest = max((p.stat().st_mtime for p in Path(folder).rglob("*") if p.is_file()),
+                 default=0.0)
+    return policies.stat().st_mtime >= newest
+
+
+def example(cell_timeout: float = 60.0) -> None:
+    """Grade the made-up class and refresh ``instructor/example_results`` and the notebook."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("example_class",
+                                                  INSTRUCTOR / "example_class.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with tempfile.TemporaryDirectory(prefix="debrief-") as tmp:
+        folder = Path(tmp) / "class"
+        module.write(folder)
+        bundle, rows = grade_folder(folder, CAPSTONE, cell_timeout=cell_timeout)
+        with tempfile.TemporaryDirectory(prefix="debrief-out-") as out:
+            paths = write_results(bundle, rows, Path(out))
+            EXAMPLE_RESULTS.mkdir(parents=True, exist_ok=True)
+            for kind in ("grades", "policies", "policy_weeks"):
+                (EXAMPLE_RESULTS / paths[kind].name).write_bytes(paths[kind].read_bytes())
+    target = execute(None, INSTRUCTOR / "debrief.ipynb")
+    print(f"wrote {EXAMPLE_RESULTS.relative_to(ROOT)}/ and {target.relative_to(ROOT)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m teamsim.debrief", description=(
+        "Run the capstone class debrief on a folder of submissions (graded first if needed); "
+        "with no folder, refresh the example in instructor/."))
+    parser.add_argument("submissions", nargs="?", type=Path)
+    parser.add_argument("--out", type=Path, help="results folder (default: SUBMISSIONS-grades)")
+    parser.add_argument("--regrade", action="store_true", help="grade again even if the "
+                        "results are newer than every submission")
+    args = parser.parse_args(argv)
+    if args.submissions is None:
+        example()
+        return 0
+    out = args.out or default_out(args.submissions)
+    if args.regrade or not graded_since(args.submissions, out):
+        bundle, rows = grade_folder(args.submissions, CAPSTONE)
+        write_results(bundle, rows, out)
+    target = execute(out, out / "debrief.ipynb", html=True)
+    print(f"wrote {target} and {target.with_suffix('.html')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,820 @@
+"""Grade a folder of submitted workbook notebooks on this machine, without Docker.
+
+``make grade SUBMISSIONS=folder`` (or ``python tools/grade.py folder``) writes, next to the
+folder (``folder-grades/``, so that students' work and marks stay wherever the instructor keeps
+them, outside the repository):
+
+- ``grades.csv``: one row per file in the folder, a column per auto-graded question (public and
+  hidden tests together), ``total``, ``possible``, ``percentage`` and a ``status`` that says in
+  words what went wrong, if anything;
+- ``feedback.csv``: per submission and question, the points, whether the public and the hidden
+  tests passed, and the friendly message of the exercise check;
+- ``written_answers.csv``: the open-ended answers, one row per submission and question, with an
+  empty ``points`` column to fill in with the rubric of the instructor guide;
+- for the capstone, ``policies.csv`` and ``policy_weeks.csv``: each student's policy run on the
+  shared scenarios, which the class debrief reads.
+
+How a submission is graded, and why this way
+--------------------------------------------
+The tests are otter-grader's: the grading bundle that ``make workbook`` writes to
+``grading/NAME/`` holds each question's test file (the public test students see and the hidden
+ones), and otter's own ``OKTestFile`` runs them against the notebook's variables, so points
+are counted exactly as ``otter run`` and Gradescope count them. What runs the notebook is a small
+runner of ours rather than ``otter run``, because on this offline machine ``otter run``:
+
+- has no time limit at all, so one endless loop would stop the whole class's grading;
+- raises a traceback on a damaged or foreign file instead of giving a row with a reason;
+- runs the live dashboards too, and took about 16 s per capstone submission here, so sixty would
+  take about eight minutes on two cores (the goal is five).
+
+Each submission gets its own worker process (this file run as a script, so that the worker does
+not import the course's plotting stack), with its own fresh Jupyter kernel in a scratch folder,
+run with nbclient. Every cell has a time limit: a
+cell that runs over is interrupted and the rest of the notebook still runs, so an endless loop
+costs only the points that depend on it. A cell that raises is recorded and the run goes on, as
+in JupyterLab's "Run All" with errors allowed. The worker has a hard limit as well; past it the
+worker and its kernel are killed and the row says so. Two submissions are graded at a time
+(``--jobs``), each kernel held to one BLAS thread, which suits a 2-core machine.
+
+Cells that only draw a live dashboard (``dashboard.Name(...)``) are skipped: nothing graded
+depends on them and they take half of a capstone's running time. With that, sixty capstone
+submissions took 163 s here (``python tools/grade.py --benchmark 60``).
+
+This isolates submissions from each other and from the grader, not from the machine: student
+code runs with the instructor's permissions. For untrusted code at scale, use the container
+route the instructor guide describes (otter's Docker grading, or Gradescope).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GRADING = ROOT / "grading"
+JOBS = 2
+SUBMISSION_TIMEOUT_S = 300
+CELL_TIMEOUT_S = 60
+STUCK_PROBE_S = 10
+TIMEOUT_NAME = "CellTimeout"
+PLACEHOLDER = "_Type your answer here, replacing this text._"
+SLOW_OPTIONAL = "rfc3987_syntax"
+"""An optional helper of jsonschema (imported by nbformat and by Altair) that takes over a
+second to import and only checks the syntax of URIs, which grading never needs: the worker and
+the kernels skip it, which saves about a quarter of the time per submission."""
+KERNEL_PREAMBLE = f"__import__('sys').modules.setdefault({SLOW_OPTIONAL!r}, None)"
+KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+CAPSTONE = "06_capstone"
+SHARED_SCENARIOS = ("default", "deep_shock", "new_team")
+"""The scenarios every capstone policy is compared on (the checks' runs and seed)."""
+POLICY_RUNS, POLICY_SEED = 30, 8
+
+
+# -- the grading bundle ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Question:
+    name: str
+    manual: bool
+    points: float
+    public: float
+    hidden: float
+    variables: tuple[str, ...]
+    answer_cells: tuple[str, ...]
+    check_cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A grading bundle written by ``make workbook``: tests, points and the graded cells."""
+
+    name: str
+    path: Path
+    questions: tuple[Question, ...]
+    source_sha256: str
+
+    @classmethod
+    def load(cls, name: str, grading_dir: Path = GRADING) -> Bundle:
+        path = Path(grading_dir) / name
+        manifest = path / "bundle.json"
+        if not manifest.is_file():
+            raise SystemExit(f"There is no grading bundle for {name} in {path}: run "
+                             "`make workbook` (it writes the student notebooks and the grading "
+                             "bundles).")
+        info = json.loads(manifest.read_text("utf-8"))
+        questions = tuple(Question(
+            name=q["name"], manual=q["manual"], points=q["points"], public=q["public"],
+            hidden=q["hidden"], variables=tuple(q["variables"]),
+            answer_cells=tuple(q["answer_cells"]), check_cells=tuple(q["check_cells"]))
+            for q in info["questions"])
+        return cls(name, path, questions, info["source_sha256"])
+
+    @property
+    def auto(self) -> list[Question]:
+        return [q for q in self.questions if not q.manual]
+
+    @property
+    def manual(self) -> list[Question]:
+        return [q for q in self.questions if q.manual]
+
+    @property
+    def possible(self) -> float:
+        return sum(q.points for q in self.auto)
+
+    def test_file(self, question: Question) -> Path:
+        return self.path / "tests" / f"{question.name}.py"
+
+    def stale(self, root: Path = ROOT) -> bool:
+        """True if the workbook source changed since this bundle was written."""
+        import hashlib
+
+        source = root / "workbook" / f"{self.name}.md"
+        return source.is_file() and hashlib.sha256(source.read_bytes()).hexdigest() != \
+            self.source_sha256
+
+
+def assignments(grading_dir: Path = GRADING) -> list[str]:
+    return sorted(p.parent.name for p in Path(grading_dir).glob("*/bundle.json"))
+
+
+# -- reading a submission ----------------------------------------------------------------------
+class NotGradable(Exception):
+    """A submission that cannot be graded at all; the message says why, in words."""
+
+
+def kind_of_file(data: bytes) -> str:
+    """What a file that is not a notebook looks like, for the status."""
+    starts = {b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive (a Word or Excel file?)",
+              b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+              b"\xd0\xcf\x11\xe0": "an old Office document", b"{\\rtf": "a rich-text document"}
+    for magic, kind in starts.items():
+        if data.startswith(magic):
+            return kind
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "binary data"
+    if re.search(r"^\s*(def |import |from \S+ import )", text, re.M):
+        return "a Python script, not a notebook"
+    return "plain text"
+
+
+def read_submission(path: Path):
+    """The submission as an nbformat v4 notebook, or :class:`NotGradable` with the reason."""
+    import nbformat
+
+    data = path.read_bytes()
+    if not data.strip():
+        raise NotGradable("the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotGradable(f"not a Jupyter notebook: the file is {kind_of_file(data)}") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if text.lstrip().startswith("{"):
+            raise NotGradable(f"the notebook file is damaged: its JSON breaks off or is invalid "
+                              f"at line {exc.lineno}, column {exc.colno} ({exc.msg}); ask the "
+                              "student for a fresh copy (File > Download)") from None
+        raise NotGradable(f"not a Jupyter notebook: the file is {kind_of_file(data)}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
+        raise NotGradable("not a Jupyter notebook: valid JSON, but it has no list of cells")
+    if raw.get("nbformat") != 4:
+        return rebuilt(raw)
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception:  # not quite valid (another editor's quirks?): keep what can be kept
+        return rebuilt(raw)
+
+
+def rebuilt(raw: dict):
+    """A notebook made again from the cells of a not-quite-valid one; :class:`NotGradable` if
+    a cell has no proper type or text."""
+    from nbformat import v4
+
+    makers = {"code": v4.new_code_cell, "markdown": v4.new_markdown_cell, "raw": v4.new_raw_cell}
+    cells = []
+    for i, cell in enumerate(raw["cells"], 1):
+        kind = cell.get("cell_type") if isinstance(cell, dict) else None
+        source = cell.get("source") if isinstance(cell, dict) else None
+        if isinstance(source, list) and all(isinstance(s, str) for s in source):
+            source = "".join(source)
+        if kind not in makers or not isinstance(source, str):
+            raise NotGradable(f"the notebook's structure is damaged: cell {i} has no proper "
+                              "type or text")
+        new = makers[kind](source)
+        if isinstance(cell.get("metadata"), dict):
+            new.metadata = cell["metadata"]
+        if isinstance(cell.get("id"), str):
+            new.id = cell["id"]
+        cells.append(new)
+    metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
+    return v4.new_notebook(cells=cells, metadata=metadata)
+
+
+def assignment_of(nb) -> str | None:
+    return nb.metadata.get("otter", {}).get("assignment_name")
+
+
+def python_of(source: str) -> str:
+    """A cell's source as plain Python (IPython magics turned into calls)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+class _Defined(ast.NodeVisitor):
+    """Names a cell binds at the top level of the notebook (not inside functions)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Store):
+            self.names.add(node.id)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.names.add(node.name)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.names.add(node.name)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        return
+
+    def visit_alias(self, node: ast.alias) -> None:
+        self.names.add(node.asname or node.name.split(".")[0])
+
+
+def defined_names(sources: Iterable[str]) -> set[str]:
+    found = _Defined()
+    for source in sources:
+        try:
+            found.visit(ast.parse(python_of(source)))
+        except SyntaxError:
+            continue
+    return found.names
+
+
+def is_dashboard(source: str) -> bool:
+    """True for a cell that only builds a live dashboard: ``dashboard.Name(...)``."""
+    try:
+        tree = ast.parse(source.strip())
+    except SyntaxError:
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False
+    call = tree.body[0].value
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == "dashboard")
+
+
+def first_line(source: str, width: int = 40) -> str:
+    line = next((s.strip() for s in source.splitlines() if s.strip()), "")
+    return line if len(line) <= width else line[:width - 3] + "..."
+
+
+def names(items: Sequence[str]) -> str:
+    quoted = [f"`{i}`" for i in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def structure_problems(nb, bundle: Bundle) -> list[str]:
+    """Graded cells that were deleted, or answers whose name was changed, in words.
+
+    An answer left as it was handed out (still ``...``) is not a problem, only unanswered: its
+    points say so."""
+    by_id = {cell.get("id"): cell for cell in nb.cells}
+    code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    defined = defined_names(code)
+    needed: dict[str, list[Question]] = {}
+    for q in bundle.auto:
+        for variable in q.variables:
+            needed.setdefault(variable, []).append(q)
+    problems = []
+    for variable, questions in needed.items():
+        if variable in defined:
+            continue
+        cells = [c for q in questions for c in q.answer_cells]
+        gone = [c for c in cells if c not in by_id]
+        if not gone and any(re.fullmatch(r"\s*\.\.\.\s*", by_id[c].source) for c in cells):
+            continue
+        how = "the cell that defined it was deleted" if gone else "renamed or removed?"
+        problems.append(f"no cell defines `{variable}` ({how}), needed by "
+                        + ", ".join(q.name for q in questions))
+    for q in bundle.auto:
+        calls = [s for s in code if re.search(rf"check\(\s*['\"]{re.escape(q.name)}['\"]", s)]
+        if q.check_cells and not any(c in by_id for c in q.check_cells) and not calls:
+            problems.append(f"the check cell of {q.name} was deleted (graded all the same)")
+    return problems
+
+
+def written_answers(nb, bundle: Bundle) -> dict[str, str]:
+    """The open-ended answers: the Markdown between each question's markers, in order."""
+    blocks, inside = [], None
+    for cell in nb.cells:
+        if "<!-- BEGIN QUESTION -->" in cell.source:
+            inside = []
+            continue
+        if "<!-- END QUESTION -->" in cell.source:
+            if inside is not None:
+                blocks.append("\n\n".join(inside).strip())
+            inside = None
+            continue
+        if inside is not None and cell.cell_type == "markdown":
+            inside.append(cell.source.replace(PLACEHOLDER, "").strip())
+    return {q.name: text for q, text in zip(bundle.manual, blocks)}
+
+
+# -- inside the kernel -------------------------------------------------------------------------
+def run_test(test_path: str, out_path: str, env: dict) -> None:
+    """Run one otter test file (public and hidden cases) on the notebook's variables and append
+    the outcome, with the exercise check's message, to ``out_path`` as a JSON line."""
+    from otter.test_files import OKTestFile
+
+    test = OKTestFile.from_file(test_path)
+    test.run(env)
+    cases = [(r.test_case.hidden, r.passed) for r in test.test_case_results]
+    record = {"name": test.name, "score": test.score, "possible": test.possible,
+              "public_passed": all(p for h, p in cases if not h),
+              "hidden_passed": all(p for h, p in cases if h), "message": ""}
+    try:
+        from teamsim.checks import EXERCISES, check
+
+        if test.name in EXERCISES:
+            feedback = check(test.name, env)
+            record["message"] = f"{feedback.status}: {feedback.message}"
+    except Exception as exc:  # the message is a courtesy; the points never depend on it
+        record["message"] = f"(no message: {type(exc).__name__})"
+    with open(out_path, "a", encoding="utf-8") as out:
+        out.write(json.dumps(record) + "\n")
+
+
+def record_policy(out_path: str, env: dict) -> None:
+    """Run the capstone's ``my_policy`` on the shared scenarios and save what the debrief needs:
+    year figures per scenario, and the style it chose week by week (mean over runs)."""
+    from teamsim.api import simulate
+    from teamsim.core import Scenario
+
+    policy = env.get("my_policy")
+    record: dict[str, object] = {"summary": [], "weeks": []}
+    if not callable(policy):
+        record["problem"] = "no callable my_policy"
+    else:
+        try:
+            for scenario in SHARED_SCENARIOS:
+                result = simulate(policy, Scenario.named(scenario), runs=POLICY_RUNS,
+                                  seed=POLICY_SEED)
+                summary = result.summary().iloc[0]
+                weekly = result.weekly.groupby("week")[["control", "inspiration"]].mean()
+                record["summary"].append({
+                    "scenario": scenario, "revenue": float(summary["revenue"]),
+                    "attrition": float(summary["attrition"]),
+                    "at_quota": float(summary["at_quota"]),
+                    "exhaustion": float(summary["exhaustion"]),
+                    "control": float(weekly["control"].mean()),
+                    "inspiration": float(weekly["inspiration"].mean())})
+                if scenario == "default":
+                    record["weeks"] = [{"week": int(w), "control": float(r["control"]),
+                                        "inspiration": float(r["inspiration"])}
+                                       for w, r in weekly.iterrows()]
+        except Exception as exc:
+            record = {"summary": [], "weeks": [],
+                      "problem": f"my_policy raised {type(exc).__name__}: {exc}"}
+    with open(out_path, "w", encoding="utf-8") as out:
+        json.dump(record, out)
+
+
+# -- the worker: one submission ----------------------------------------------------------------
+def grade_notebook(nb, bundle: Bundle, workdir: Path, cell_timeout: float,
+                   pid_file: Path | None = None) -> dict:
+    """Run a readable submission in a fresh kernel and grade it; never raises for the
+    submission's sake (problems come back in words)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+
+    problems = structure_problems(nb, bundle)
+    student = [(i, c) for i, c in enumerate(nb.cells, 1)
+               if c.cell_type == "code" and not is_dashboard(c.source)]
+    results = workdir / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    tests_out, policy_out = results / "tests.jsonl", results / "policy.json"
+    grading = [f"import teamsim.grading as _teamsim_grading_\n"
+               f"_teamsim_grading_.run_test({str(bundle.test_file(q))!r}, {str(tests_out)!r}, "
+               "globals())" for q in bundle.auto]
+    if bundle.name == CAPSTONE:
+        grading.append("import teamsim.grading as _teamsim_grading_\n"
+                       f"_teamsim_grading_.record_policy({str(policy_out)!r}, globals())")
+    cells = [nbformat.v4.new_code_cell(c.source) for _, c in student]
+    cells += [nbformat.v4.new_code_cell(source) for source in grading]
+    cells.insert(0, nbformat.v4.new_code_cell(KERNEL_PREAMBLE))
+    run_nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    scratch = workdir / "cwd"
+    scratch.mkdir(exist_ok=True)
+    errors: dict[int, tuple[str, str]] = {}
+    client = NotebookClient(
+        run_nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
+        interrupt_on_timeout=True, shutdown_kernel="immediate", record_timing=False,
+        error_on_timeout={"ename": TIMEOUT_NAME, "evalue": "", "traceback": []},
+        resources={"metadata": {"path": str(scratch)}})
+    client.on_cell_error = lambda cell, cell_index, execute_reply: errors.setdefault(
+        cell_index, (execute_reply["content"].get("ename", "Error"),
+                     str(execute_reply["content"].get("evalue", ""))))
+    stopped = None
+    try:
+        with client.setup_kernel():
+            if pid_file is not None and getattr(client.km.provisioner, "pid", None):
+                pid_file.write_text(str(client.km.provisioner.pid))
+            for index, cell in enumerate(run_nb.cells):
+                client.execute_cell(cell, index)
+                if errors.get(index, ("",))[0] == TIMEOUT_NAME and not responsive(client):
+                    stopped = index
+                    break
+    except DeadKernelError:
+        problems.append("Python stopped while running the notebook (the kernel died: out of "
+                        "memory, or a cell exits Python?); nothing after that point counts")
+    except Exception as exc:  # a kernel that cannot start is a grader problem, reported as such
+        return {"graded": False, "problems": [f"grader error: could not run the notebook "
+                                              f"({type(exc).__name__}: {exc})"]}
+    labels = ["the grader's preamble", *(f"cell {i} (`{first_line(c.source)}`)"
+                                        for i, c in student)]
+    failures = []
+    for index, (ename, evalue) in sorted(errors.items()):
+        if index == stopped:
+            continue
+        if index >= len(labels):
+            if ename == TIMEOUT_NAME:
+                rank = index - len(labels)
+                name = bundle.auto[rank].name if rank < len(bundle.auto) else "the policy record"
+                failures.append(f"the tests of {name} ran for more than {cell_timeout:g} s and "
+                                "were stopped (does the policy loop?)")
+        elif ename == TIMEOUT_NAME:
+            failures.append(f"{labels[index]} ran for more than {cell_timeout:g} s and was "
+                            "stopped (an endless loop?)")
+        else:
+            failures.append(f"{labels[index]} raised {ename}: {first_line(evalue, 80)}")
+    if len(failures) > 3:
+        failures = [*failures[:3], f"and {len(failures) - 3} more cells failed after that"]
+    problems += failures
+    if stopped is not None:
+        where = labels[stopped] if stopped < len(labels) else "a test"
+        problems.append(f"{where} ran for more than {cell_timeout:g} s and would not stop even "
+                        "when interrupted; grading stopped there, so nothing after it counts")
+    tests = {}
+    if tests_out.exists():
+        for line in tests_out.read_text("utf-8").splitlines():
+            record = json.loads(line)
+            tests[record["name"]] = record
+    policy = json.loads(policy_out.read_text("utf-8")) if policy_out.exists() else None
+    return {"graded": True, "problems": problems, "tests": tests, "policy": policy,
+            "written": written_answers(nb, bundle)}
+
+
+def responsive(client, probe_s: float = STUCK_PROBE_S) -> bool:
+    """After a timeout: does the kernel answer a trivial cell within ``probe_s`` seconds?"""
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError
+
+    probe = nbformat.v4.new_code_cell("pass")
+    saved = client.timeout, client.interrupt_on_timeout, client.error_on_timeout, \
+        client.on_cell_error
+    client.timeout, client.interrupt_on_timeout, client.error_on_timeout = probe_s, False, None
+    client.on_cell_error = None
+    client.nb.cells.append(probe)
+    try:
+        client.execute_cell(probe, len(client.nb.cells) - 1)
+        return True
+    except CellTimeoutError:
+        return False
+    finally:
+        client.nb.cells.remove(probe)
+        (client.timeout, client.interrupt_on_timeout, client.error_on_timeout,
+         client.on_cell_error) = saved
+
+
+def work(path: Path, bundle: Bundle, workdir: Path, cell_timeout: float,
+         pid_file: Path | None) -> dict:
+    """Grade one file: read it, check it is this assignment, run it."""
+    start = time.perf_counter()
+    try:
+        nb = read_submission(path)
+        other = assignment_of(nb)
+        if other and other != bundle.name:
+            raise NotGradable(f"this is the notebook of {other}, not {bundle.name}")
+        outcome = grade_notebook(nb, bundle, workdir, cell_timeout, pid_file)
+    except NotGradable as reason:
+        outcome = {"graded": False, "problems": [str(reason)]}
+    outcome["seconds"] = round(time.perf_counter() - start, 1)
+    return outcome
+
+
+# -- the parent: a folder ----------------------------------------------------------------------
+@dataclass
+class Row:
+    """One submission's outcome."""
+
+    submission: str
+    scores: dict[str, float] = field(default_factory=dict)
+    status: str = "ok"
+    feedback: list[dict] = field(default_factory=list)
+    written: dict[str, str] = field(default_factory=dict)
+    policy: dict | None = None
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return sum(self.scores.values())
+
+
+def submissions_in(folder: Path) -> list[tuple[str, Path | None, str]]:
+    """(name, file to grade or None, why not) for every entry of ``folder``.
+
+    A sub-folder holding exactly one notebook is graded under the sub-folder's name (some
+    learning platforms download one folder per student)."""
+    entries = []
+    for entry in sorted(Path(folder).iterdir()):
+        if entry.name.startswith(".") or entry.name.endswith("~"):
+            continue
+        if entry.is_dir():
+            inside = [p for p in entry.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+            if len(inside) == 1:
+                entries.append((entry.name, inside[0], ""))
+            else:
+                entries.append((entry.name, None, f"a folder holding {len(inside)} notebooks, "
+                                "not one: grade the right one by itself"))
+        else:
+            entries.append((entry.name, entry, ""))
+    return entries
+
+
+def guess_assignment(files: Iterable[Path], known: Sequence[str]) -> str:
+    """The assignment most submissions say they are (notebook metadata, else file names)."""
+    votes: Counter[str] = Counter()
+    for path in files:
+        try:
+            name = assignment_of(read_submission(path))
+        except (NotGradable, OSError):
+            name = None
+        name = name or next((k for k in known if k in path.name), None)
+        if name in known:
+            votes[name] += 1
+    if not votes:
+        raise SystemExit("Could not tell which assignment these submissions are: pass "
+                         f"--assignment, one of {', '.join(known) or '(none: run make workbook)'}.")
+    return votes.most_common(1)[0][0]
+
+
+def worker_env() -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    return {**os.environ, **KERNEL_ENV, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def kill(pid: int) -> None:
+    """Kill a process group (a worker's, or a kernel's: jupyter starts kernels in their own)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def run_worker(name: str, path: Path, bundle_name: str, grading_dir: Path, timeout: float,
+               cell_timeout: float) -> Row:
+    """Grade one file in its own process; whatever happens, return a row."""
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+        tmp_path = Path(tmp)
+        result, pid_file = tmp_path / "result.json", tmp_path / "kernel.pid"
+        env = {**worker_env(), "IPYTHONDIR": str(tmp_path / "ipython")}
+        cmd = [sys.executable, "-P", str(Path(__file__).resolve()), "--worker", str(path.resolve()),
+               "--assignment", bundle_name, "--grading-dir", str(grading_dir),
+               "--cell-timeout", str(cell_timeout), "--result", str(result),
+               "--pid-file", str(pid_file)]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill(proc.pid)
+            if pid_file.exists():
+                kill(int(pid_file.read_text()))
+            proc.communicate()
+            return Row(name, status=f"not graded: grading took longer than {timeout:g} s and "
+                                    "was stopped (an endless loop that ignores interrupts?)",
+                       seconds=round(time.perf_counter() - start, 1))
+        finally:
+            if pid_file.exists():
+                kill(int(pid_file.read_text()))
+        if not result.exists():
+            last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            return Row(name, status=f"not graded: grader error (exit code {proc.returncode}): "
+                                    f"{last[0][:200]}")
+        return row_from(name, json.loads(result.read_text("utf-8")), Bundle.load(bundle_name,
+                                                                                  grading_dir))
+
+
+def row_from(name: str, outcome: dict, bundle: Bundle) -> Row:
+    row = Row(name, seconds=outcome.get("seconds", 0.0))
+    problems = outcome.get("problems", [])
+    if not outcome.get("graded"):
+        row.scores = {q.name: 0.0 for q in bundle.auto}
+        row.status = "not graded: " + "; ".join(problems)
+        return row
+    tests = outcome.get("tests", {})
+    for q in bundle.auto:
+        record = tests.get(q.name)
+        row.scores[q.name] = float(record["score"]) if record else 0.0
+        row.feedback.append({
+            "question": q.name, "points": row.scores[q.name], "possible": q.points,
+            "public_passed": record["public_passed"] if record else False,
+            "hidden_passed": record["hidden_passed"] if record else False,
+            "message": record["message"] if record else "not tested (see the status)"})
+    row.written = outcome.get("written", {})
+    row.policy = outcome.get("policy")
+    row.status = "ok" if not problems else "graded, but " + "; ".join(problems)
+    return row
+
+
+def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
+                 timeout: float = SUBMISSION_TIMEOUT_S, cell_timeout: float = CELL_TIMEOUT_S,
+                 grading_dir: Path = GRADING,
+                 progress: Callable[[str], None] | None = print) -> tuple[Bundle, list[Row]]:
+    """Grade every file of ``folder``; one row each, sorted by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SystemExit(f"{folder} is not a folder of submissions")
+    entries = submissions_in(folder)
+    if not entries:
+        raise SystemExit(f"{folder} is empty: there is nothing to grade")
+    name = assignment or guess_assignment([p for _, p, _ in entries if p],
+                                          assignments(grading_dir))
+    bundle = Bundle.load(name, grading_dir)
+    if bundle.stale() and progress:
+        progress(f"warning: workbook/{name}.md changed since its grading bundle was written; "
+                 "run `make workbook` to grade against the current tests")
+    done = [0]
+
+    def one(entry: tuple[str, Path | None, str]) -> Row:
+        label, path, why = entry
+        try:
+            if path is None:
+                row = Row(label, {q.name: 0.0 for q in bundle.auto}, f"not graded: {why}")
+            else:
+                row = run_worker(label, path, name, grading_dir, timeout, cell_timeout)
+        except Exception as exc:  # the run goes on: this row says what broke
+            row = Row(label, {q.name: 0.0 for q in bundle.auto},
+                      f"not graded: grader error ({type(exc).__name__}: {exc})")
+        done[0] += 1
+        if progress:
+            progress(f"[{done[0]}/{len(entries)}] {label}: {fmt(row.total)}/{fmt(bundle.possible)}"
+                     f" in {row.seconds:.1f} s; {row.status}")
+        return row
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        rows = list(pool.map(one, entries))
+    return bundle, sorted(rows, key=lambda r: r.submission)
+
+
+# -- writing the results -----------------------------------------------------------------------
+def fmt(x: float) -> str:
+    return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_results(bundle: Bundle, rows: Sequence[Row], out: Path) -> dict[str, Path]:
+    """Write the grades and the files beside them; return their paths by kind."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"grades": out / "grades.csv", "feedback": out / "feedback.csv",
+             "written": out / "written_answers.csv"}
+    questions = [q.name for q in bundle.auto]
+    write_csv(paths["grades"], ["submission", *questions, "total", "possible", "percentage",
+                                "status"],
+              ([r.submission, *(fmt(r.scores.get(q, 0.0)) for q in questions), fmt(r.total),
+                fmt(bundle.possible), f"{100 * r.total / bundle.possible:.1f}", r.status]
+               for r in rows))
+    write_csv(paths["feedback"], ["submission", "question", "points", "possible",
+                                  "public_passed", "hidden_passed", "message"],
+              ([r.submission, f["question"], fmt(f["points"]), fmt(f["possible"]),
+                f["public_passed"], f["hidden_passed"], f["message"]]
+               for r in rows for f in r.feedback))
+    write_csv(paths["written"], ["submission", "question", "possible", "points", "answer"],
+              ([r.submission, q.name, fmt(q.points), "", r.written.get(q.name, "")]
+               for r in rows for q in bundle.manual))
+    if bundle.name == CAPSTONE:
+        paths.update(write_policies(rows, out))
+    return paths
+
+
+def write_policies(rows: Sequence[Row], out: Path) -> dict[str, Path]:
+    """The capstone's policies on the shared scenarios, for the debrief (4 decimals)."""
+    paths = {"policies": out / "policies.csv", "policy_weeks": out / "policy_weeks.csv"}
+    measures = ["revenue", "attrition", "at_quota", "exhaustion", "control", "inspiration"]
+    write_csv(paths["policies"], ["submission", "scenario", *measures],
+              ([r.submission, s["scenario"], *(f"{s[m]:.4f}" for m in measures)]
+               for r in rows if r.policy for s in r.policy.get("summary", [])))
+    write_csv(paths["policy_weeks"], ["submission", "week", "control", "inspiration"],
+              ([r.submission, w["week"], f"{w['control']:.4f}", f"{w['inspiration']:.4f}"]
+               for r in rows if r.policy for w in r.policy.get("weeks", [])))
+    return paths
+
+
+def default_out(folder: Path) -> Path:
+    folder = Path(folder).resolve()
+    return folder.parent / f"{folder.name}-grades"
+
+
+# -- benchmark ---------------------------------------------------------------------------------
+def benchmark(n: int = 60, assignment: str = CAPSTONE, jobs: int = JOBS,
+              grading_dir: Path = GRADING) -> float:
+    """Seconds to grade ``n`` copies of the assignment's solution notebook (all correct)."""
+    bundle = Bundle.load(assignment, grading_dir)
+    solution = bundle.path / f"{assignment}.ipynb"
+    with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
+        folder = Path(tmp) / "class"
+        folder.mkdir()
+        for i in range(n):
+            shutil.copy(solution, folder / f"student_{i + 1:03d}.ipynb")
+        start = time.perf_counter()
+        _, rows = grade_folder(folder, assignment, jobs=jobs, grading_dir=grading_dir,
+                               progress=None)
+        seconds = time.perf_counter() - start
+    full = sum(r.total == bundle.possible for r in rows)
+    print(f"graded {n} submissions of {assignment} ({jobs} at a time) in {seconds:.0f} s: "
+          f"{seconds / n:.1f} s each on average; {full}/{n} got full marks")
+    return seconds
+
+
+# -- command line ------------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="tools/grade.py", description="Grade a folder of submitted workbook notebooks "
+        "into a grades CSV, locally (no Docker). See the instructor guide.")
+    parser.add_argument("submissions", nargs="?", type=Path,
+                        help="folder with one submitted notebook per student")
+    parser.add_argument("--assignment", help="e.g. 06_capstone (default: what the notebooks "
+                        "say they are)")
+    parser.add_argument("--out", type=Path, help="folder for grades.csv and the rest "
+                        "(default: SUBMISSIONS-grades beside the folder)")
+    parser.add_argument("--jobs", type=int, default=JOBS, help="submissions graded at a time")
+    parser.add_argument("--timeout", type=float, default=SUBMISSION_TIMEOUT_S,
+                        help="seconds one submission may take in all")
+    parser.add_argument("--cell-timeout", type=float, default=CELL_TIMEOUT_S,
+                        help="seconds one cell may run before it is interrupted")
+    parser.add_argument("--grading-dir", type=Path, default=GRADING, help=argparse.SUPPRESS)
+    parser.add_argument("--benchmark", type=int, metavar="N",
+                        help="time the grading of N copies of the capstone solution instead")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pid-file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        sys.modules.setdefault(SLOW_OPTIONAL, None)
+        bundle = Bundle.load(args.assignment, args.grading_dir)
+        outcome = work(args.worker, bundle, args.result.parent, args.cell_timeout,
+                       args.pid_file)
+        args.result.write_text(json.dumps(outcome), "utf-8")
+        return 0
+    if args.benchmark:
+        benchmark(args.benchmark, args.assignment or CAPSTONE, args.jobs, args.grading_dir)
+        return 0
+    if args.submissions is None:
+        parser.error("give the folder of submissions (or --benchmark N)")
+    bundle, rows = grade_folder(args.submissions, args.assignment, args.jobs, args.timeout,
+                                args.cell_timeout, args.grading_dir)
+    paths = write_results(bundle, rows, args.out or default_out(args.submissions))
+    ok = sum(r.status == "ok" for r in rows)
+    print(f"\n{len(rows)} submissions of {bundle.name}: {ok} ok, {len(rows) - ok} with a "
+          f"problem (see the status column).")
+    for kind, path in paths.items():
+        print(f"  {kind:<13} {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
