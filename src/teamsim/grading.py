@@ -34,7 +34,8 @@ cell that runs over is interrupted and the rest of the notebook still runs, so a
 costs only the points that depend on it. A cell that raises is recorded and the run goes on, as
 in JupyterLab's "Run All" with errors allowed. The worker has a hard limit as well; past it the
 worker and its kernel are killed and the row says so. Two submissions are graded at a time
-(``--jobs``), each kernel held to one BLAS thread, which suits a 2-core machine.
+(``--jobs``), each kernel held to one BLAS thread, which suits a 2-core machine, and to
+``MEMORY_GB`` of memory.
 
 Cells that only draw a live dashboard (``dashboard.Name(...)``) are skipped: nothing graded
 depends on them and they take half of a capstone's running time. With that, sixty capstone
@@ -71,6 +72,9 @@ GRADING = ROOT / "grading"
 JOBS = 2
 SUBMISSION_TIMEOUT_S = 300
 CELL_TIMEOUT_S = 60
+MEMORY_GB = 4
+"""Address space allowed to a worker and to its kernel each: a cell that asks for more gets a
+MemoryError instead of starving the machine (the course's notebooks need well under 1 GB)."""
 STUCK_PROBE_S = 10
 TIMEOUT_NAME = "CellTimeout"
 PLACEHOLDER = "_Type your answer here, replacing this text._"
@@ -615,16 +619,15 @@ def run_worker(name: str, path: Path, bundle_name: str, grading_dir: Path, timeo
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            # The worker's group, then its kernel's (jupyter starts kernels in a session of
+            # their own; a kernel also exits by itself once its worker is gone).
             kill(proc.pid)
-            if pid_file.exists():
+            if pid_file.exists() and pid_file.read_text().strip().isdigit():
                 kill(int(pid_file.read_text()))
             proc.communicate()
             return Row(name, status=f"not graded: grading took longer than {timeout:g} s and "
                                     "was stopped (an endless loop that ignores interrupts?)",
                        seconds=round(time.perf_counter() - start, 1))
-        finally:
-            if pid_file.exists():
-                kill(int(pid_file.read_text()))
         if not result.exists():
             last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
             return Row(name, status=f"not graded: grader error (exit code {proc.returncode}): "
@@ -786,6 +789,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="seconds one submission may take in all")
     parser.add_argument("--cell-timeout", type=float, default=CELL_TIMEOUT_S,
                         help="seconds one cell may run before it is interrupted")
+    parser.add_argument("--memory-gb", type=float, default=MEMORY_GB, help=argparse.SUPPRESS)
     parser.add_argument("--grading-dir", type=Path, default=GRADING, help=argparse.SUPPRESS)
     parser.add_argument("--benchmark", type=int, metavar="N",
                         help="time the grading of N copies of the capstone solution instead")
@@ -794,6 +798,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pid-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
+        import resource
+
+        limit = int(args.memory_gb * 1024**3)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # the kernel inherits it
         sys.modules.setdefault(SLOW_OPTIONAL, None)
         bundle = Bundle.load(args.assignment, args.grading_dir)
         outcome = work(args.worker, bundle, args.result.parent, args.cell_timeout,

@@ -248,6 +248,18 @@ def test_a_submission_past_the_hard_limit_is_stopped_with_its_kernel(tmp_path, s
     assert strays() == []
 
 
+def test_a_cell_that_asks_for_too_much_memory_gets_a_memory_error(tmp_path, example,
+                                                                   grading_dir):
+    folder = tmp_path / "greedy"
+    folder.mkdir()
+    nbformat.write(example.submission(example.STUDENTS["bruno"]["policy"],
+                                      extra="blob = bytearray(16 * 1024**3)"),
+                   folder / "greedy.ipynb")
+    bundle, (row,) = grade_folder(folder, CAPSTONE, progress=None, grading_dir=grading_dir)
+    assert "cell 6 (`blob = bytearray(16 * 1024**3)`) raised MemoryError" in row.status
+    assert row.total == bundle.possible
+
+
 def test_folders_hidden_files_and_a_guessed_assignment(tmp_path, grading_dir):
     """One folder per student is fine if it holds one notebook; the assignment is what the
     notebooks say they are."""
