@@ -51,7 +51,7 @@ lint: venv
 
 test-model: venv
 	$(PY) -m pytest tests --ignore=tests/browser --ignore=tests/notebooks --ignore=tests/lab \
-	  -m "not browser" -q
+	  --ignore=tests/instructor -m "not browser" -q
 
 # The built book in a real browser: offline, no console errors, charts draw, sliders work, axe.
 test-book: book chromium
