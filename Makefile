@@ -46,8 +46,12 @@ serve: book
 lab: venv
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
+# Style (ruff), the layers of the package (import-linter: each layer imports only the ones
+# below it; see [tool.importlinter] in pyproject.toml) and types (mypy, on src/teamsim).
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 test-model: venv
 	$(PY) -m pytest tests --ignore=tests/browser --ignore=tests/notebooks --ignore=tests/lab \
@@ -87,16 +91,16 @@ grade: venv
 # The capstone class debrief: on SUBMISSIONS (graded first if needed), or, without it, the
 # example class kept in instructor/.
 debrief: venv
-	$(PY) -m teamsim.debrief $(if $(SUBMISSIONS),"$(SUBMISSIONS)")
+	$(PY) -m teamsim.instructor.debrief $(if $(SUBMISSIONS),"$(SUBMISSIONS)")
 
 # The instructor kit: assignment privacy and determinism, the grader on a class of troublesome
 # submissions, the debrief notebook in a fresh kernel.
 test-instructor: venv
 	$(PY) -m pytest tests/instructor -q
 
-# Regenerate the simulated data in data/ from fixed seeds.
+# Regenerate the simulated data (src/teamsim/data/) from fixed seeds.
 data: venv
-	$(PY) -m teamsim.data data
+	$(PY) -m teamsim.data
 
 # Speed figures (median and p95): the model, the sweep, scaling.
 bench: venv

@@ -11,15 +11,20 @@ import pytest
 
 from teamsim import (
     COACH,
+    DRILLER,
     DRIVERS,
     SUMMARY_UNITS,
+    Calendar,
     Params,
     PolicyState,
     Scenario,
     Style,
+    batch,
     simulate,
     sweep,
 )
+from teamsim.model.engine import initial_state
+from teamsim.model.policies import switch_at
 
 WEEKLY = ["run", "week", "revenue", "deals_won", "activities", "pipeline", "forecast", "quota",
           "headcount", "quits", "engagement", "exhaustion", "trust", "skill", "focus",
@@ -190,3 +195,44 @@ def test_bad_value_is_quoted_with_the_allowed_range():
     with pytest.raises(ValueError) as info:
         simulate(raising_policy, runs=1)
     assert "week 3" in str(info.value) and "ZeroDivisionError" in str(info.value)
+
+
+# -- batch: several managers on the same teams ---------------------------------------------------
+def test_batch_matches_sweep_for_fixed_styles():
+    scenario = Scenario.default()
+    run = batch([DRILLER, Style(0.9, 0.7), Style(0.6, 0.1), COACH], scenario, runs=5, seed=3)
+    swept = sweep([0.9, 0.6], [0.1, 0.7], scenario, runs=5, seed=3, weekly=True)
+    np.testing.assert_allclose(run.weekly_mean("revenue").ravel(), swept["revenue"].to_numpy())
+
+
+def test_batch_returns_the_drivers_and_skills_it_started_from():
+    scenario = Scenario.default()
+    run = batch([COACH, DRILLER], scenario, runs=4, seed=5, reps=True)
+    alone = simulate(COACH, scenario, runs=4, seed=5)
+    first = alone.reps[alone.reps["week"] == 1]
+    assert run.drivers.shape == (8, scenario.team_size)
+    np.testing.assert_array_equal(run.drivers[run.block(0)], run.drivers[run.block(1)])
+    np.testing.assert_array_equal(
+        np.asarray(DRIVERS)[run.drivers[run.block(0)]].ravel(), first["driver"].astype(str))
+    start = initial_state(scenario, 4, np.random.default_rng(5))
+    np.testing.assert_array_equal(run.start_skill[run.block(1)], start.skill)
+
+
+def test_switch_is_a_policy_and_a_calendar():
+    plan = switch_at(10, DRILLER, COACH)
+    assert isinstance(plan, Calendar)
+    assert plan.style_in(9) == DRILLER and plan.style_in(10) == COACH
+    weekly = batch([plan], Scenario.no_shock(), runs=2, seed=1).team["control"]
+    assert set(weekly[:9].ravel()) == {DRILLER.control}
+    assert set(weekly[9:].ravel()) == {COACH.control}
+    alone = simulate(plan, Scenario.no_shock(), runs=2, seed=1).weekly
+    np.testing.assert_allclose(batch([plan], Scenario.no_shock(), runs=2, seed=1)
+                               .weekly_mean("revenue")[0],
+                               alone.groupby("week")["revenue"].mean().to_numpy())
+
+
+@pytest.mark.parametrize("managers, error", [
+    ([], ValueError), ([0.5], TypeError), ([lambda week, state: COACH], TypeError)])
+def test_batch_rejects_what_it_cannot_run(managers, error):
+    with pytest.raises(error, match="managers"):
+        batch(managers, Scenario.default(), runs=2)

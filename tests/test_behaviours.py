@@ -1,6 +1,6 @@
 """The behaviours the course teaches (P1-P10 of DESIGN.md section 4) and the calibration.
 
-The measurements live in :mod:`teamsim.behaviours` (the book shows the same figures); the
+The measurements live in :mod:`teamsim.analysis.behaviours` (the book shows the same figures); the
 thresholds live here. Unless a test says otherwise, each style is averaged over
 ``behaviours.RUNS`` = 400 runs: yearly revenue varies ~10% between runs, so a style's mean has a
 standard error near 0.5%, far inside every margin below. Styles compared with each other share
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from teamsim import behaviours as b
+from teamsim.analysis import behaviours as b
 
 
 def test_p1_driller_wins_short_term_but_fades():

@@ -9,7 +9,7 @@ import pytest
 
 from teamsim import data
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[1] / "src" / "teamsim" / "data"
 
 
 def test_regeneration_reproduces_the_committed_files(tmp_path):

@@ -28,7 +28,7 @@ CHECKED = [
     "book/**/*.md", "book/**/*.ipynb",
     "notebooks/**/*.ipynb",
     "workbook/**/*.md", "workbook/**/*.ipynb", "workbook/**/*.py",
-    "data/**/*.md",
+    "src/teamsim/data/*.md",
     "src/teamsim/**/*.py",
 ]
 

@@ -188,7 +188,7 @@ def manifest(source: Path, source_nb: nbformat.NotebookNode, student_nb: nbforma
     """What tools/grade.py needs to know about an assignment, without running anything."""
     from otter.test_files import OKTestFile
 
-    from teamsim.checks import EXERCISES
+    from teamsim.course.checks import EXERCISES
 
     cells = graded_cells(student_nb)
     questions, written = [], 0

@@ -4,12 +4,13 @@
     python tools/grade.py path/to/folder [--assignment 06_capstone] [--out DIR] [--jobs 2]
     python tools/grade.py --benchmark 60      # time sixty capstone submissions
 
-Everything is in :mod:`teamsim.grading`; its docstring says how a submission is run and why.
+Everything is in :mod:`teamsim.instructor.grading`; its docstring says how a submission is
+run and why.
 """
 
 import sys
 
-from teamsim.grading import main
+from teamsim.instructor.grading import main
 
 if __name__ == "__main__":
     sys.exit(main())

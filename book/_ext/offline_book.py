@@ -22,7 +22,7 @@ from the installed packages at every build (only when they changed), so the pins
 serves the course's own small fixes: ``templates/`` (two theme buttons whose accessible names
 contradicted their visible text) and ``static/vega-embed-defaults.js`` (chart menu: only offline
 actions, and a name for its icon button); and it copies the chart data pages publish with
-``teamsim.book.publish`` into ``_data/`` in the site.
+``teamsim.course.book.publish`` into ``_data/`` in the site.
 """
 
 from __future__ import annotations
@@ -180,14 +180,14 @@ def add_vega_to_chart_pages(app: Sphinx, pagename: str, templatename: str,
 def copy_chart_data(app: Sphinx, exception: Exception | None) -> None:
     """Serve the data pages published for their charts, and check every chart finds its file.
 
-    Pages write chart data with ``teamsim.book.publish`` while they run (so several charts can
-    share one file); it lands outside the site and is copied in here. A page served from the
-    execution cache did not run in this build, so its file must still be there from an earlier
-    one: a missing file is a warning, which fails the strict build.
+    Pages write chart data with ``teamsim.course.book.publish`` while they run (so several
+    charts can share one file); it lands outside the site and is copied in here. A page served
+    from the execution cache did not run in this build, so its file must still be there from an
+    earlier one: a missing file is a warning, which fails the strict build.
     """
     if exception is not None or app.builder.format != "html":
         return
-    from teamsim.book import PUBLISHED, SITE_FOLDER
+    from teamsim.course.book import PUBLISHED, SITE_FOLDER
 
     site = Path(app.outdir) / SITE_FOLDER
     if PUBLISHED.is_dir():

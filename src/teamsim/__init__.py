@@ -1,17 +1,47 @@
 """teamsim: a simulated sales team for a course on managing and leading.
 
+``import teamsim`` loads the model only (numpy and pandas). The rest of the package is in
+layers, each importing only the ones below it (checked by ``make lint``):
+
+- ``teamsim.bench``: speed figures (``make bench``);
+- ``teamsim.instructor``: grading a class and the capstone debrief;
+- ``teamsim.course``: the book's helpers, the workbook's dashboards and exercise checks;
+- ``teamsim.charts`` (Altair) and ``teamsim.data`` (the course's simulated data files);
+- ``teamsim.analysis``: measurements on the model (behaviours, settling times, the style grid);
+- ``teamsim.model``: the simulation itself.
+
 >>> from teamsim import Style, Scenario, simulate
 >>> result = simulate(Style(control=0.6, inspiration=0.7), Scenario.default(), runs=10, seed=0)
 >>> result.summary()["revenue"].round(-2).iloc[0] > 0
 np.True_
 """
 
-from teamsim.api import SUMMARY_UNITS, PolicyState, Result, simulate, sweep
-from teamsim.core import ABSENTEE, CHEERLEADER, COACH, DRILLER, STYLES, Scenario, Style
-from teamsim.params import DRIVERS, Params
+from teamsim.model import (
+    ABSENTEE,
+    CHEERLEADER,
+    COACH,
+    DRILLER,
+    DRIVERS,
+    STYLES,
+    SUMMARY_UNITS,
+    THREE,
+    Batch,
+    Calendar,
+    Params,
+    Policy,
+    PolicyState,
+    Result,
+    Scenario,
+    Style,
+    Switch,
+    batch,
+    simulate,
+    sweep,
+)
 
 __all__ = [
-    "ABSENTEE", "CHEERLEADER", "COACH", "DRILLER", "DRIVERS", "STYLES", "SUMMARY_UNITS",
-    "Params", "PolicyState", "Result", "Scenario", "Style", "simulate", "sweep",
+    "ABSENTEE", "CHEERLEADER", "COACH", "DRILLER", "DRIVERS", "STYLES", "SUMMARY_UNITS", "THREE",
+    "Batch", "Calendar", "Params", "Policy", "PolicyState", "Result", "Scenario", "Style",
+    "Switch", "batch", "simulate", "sweep",
 ]
 __version__ = "0.1.0"

@@ -8,15 +8,18 @@ to linear in runs, reps and weeks.
 from __future__ import annotations
 
 import dataclasses
+import random
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 
+import ipywidgets as widgets
 import numpy as np
 
-from teamsim.api import simulate, sweep
-from teamsim.core import COACH, Scenario
+from teamsim.course.dashboard import DASHBOARDS, Dashboard
+from teamsim.model import COACH, Scenario, simulate, sweep
 
 
 def timings(call: Callable[[], object], repeats: int, warmup: int = 1) -> list[float]:
@@ -74,9 +77,56 @@ def model() -> list[str]:
     return out
 
 
-SECTIONS: dict[str, Callable[[], list[str]]] = {"model": model}
-"""Benchmark sections by name; other modules add theirs (e.g. the workbook's dashboards)."""
-SECTIONS["dashboards"] = lambda: __import__("teamsim.dashboard", fromlist=["_"]).bench_dashboards()
+def import_time(module: str = "teamsim", repeats: int = 7) -> list[str]:
+    """Seconds to ``import module`` in a fresh interpreter (the model alone, for teamsim), and
+    whether it pulled in the plotting or widget stack."""
+    code = (f"import sys, time; t = time.perf_counter(); import {module}; "
+            "print(time.perf_counter() - t); "
+            "print(','.join(m for m in ('altair', 'ipywidgets', 'anywidget', 'otter') "
+            "if m in sys.modules))")
+    seconds, heavy = [], ""
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout.split("\n")
+        seconds.append(float(out[0]))
+        heavy = out[1]
+    return [line(f"import {module} (fresh interpreter)", seconds, "model only, no altair"),
+            f"  ... modules of the plotting/widget stack it loaded: {heavy or 'none'}"]
+
+
+def random_move(dash: Dashboard, rng: random.Random) -> dict[str, float | int]:
+    """One slider step on a random slider, as a student's arrow key would make."""
+    sliders = {n: w for n, w in dash.levers.items()
+               if isinstance(w, (widgets.FloatSlider, widgets.IntSlider))}
+    name = rng.choice(sorted(sliders))
+    widget = sliders[name]
+    step = widget.step * rng.choice([-1, 1]) * rng.choice([1, 1, 2])
+    value = min(max(widget.value + step, widget.min), widget.max)
+    if value == widget.value:
+        value = widget.value - step
+    return {name: type(widget.value)(value)}
+
+
+def dashboards(moves: int = 40) -> list[str]:
+    """Kernel-side time per slider move: the model, the frames and the chart update sent."""
+    out = []
+    for name, make in DASHBOARDS.items():
+        dash = make()
+        rng = random.Random(0)
+        seconds = []
+        for i in range(moves + 2):
+            move = random_move(dash, rng)
+            start = time.perf_counter()
+            dash.update(**move)
+            if i >= 2:  # the first moves warm caches
+                seconds.append(time.perf_counter() - start)
+        out.append(line(f"slider move, {name}", seconds, "p95 <= 50 ms"))
+    return out
+
+
+SECTIONS: dict[str, Callable[[], list[str]]] = {
+    "import": import_time, "model": model, "dashboards": dashboards}
+"""Benchmark sections by name, in the order ``make bench`` prints them."""
 
 
 def main(argv: list[str]) -> int:

@@ -119,6 +119,13 @@ def explorer(frame: pd.DataFrame, metrics: Sequence[str], sliders: Sequence[str]
         + (f"; the dashed grey line is {reference_label}" if reference is not None else "")))
 
 
+def ring_layer(data: alt.Data | pd.DataFrame, size: int) -> alt.Chart:
+    """The white square that marks a style on a style map of ``size`` pixels."""
+    return alt.Chart(data).mark_point(shape="square", size=size * 1.6, strokeWidth=3,
+                                      color="white", filled=False).encode(
+        x="control:O", y=alt.Y("inspiration:O", sort="descending"))
+
+
 def style_map(summary: pd.DataFrame, metric: str, url: str | None = None,
               description: str = "", marker: Mapping[str, alt.Parameter] | None = None,
               scheme: str = "viridis", reverse: bool = False, fmt: str = ",.0f",
@@ -140,9 +147,7 @@ def style_map(summary: pd.DataFrame, metric: str, url: str | None = None,
                  alt.Tooltip(f"{metric}:Q", title=title or label(metric), format=fmt)])
     layers = [heat]
     if marker:
-        layers.append(alt.Chart(data).transform_filter(matches(marker)).mark_point(
-            shape="square", size=size * 1.6, strokeWidth=3, color="white", filled=False).encode(
-            x="control:O", y=alt.Y("inspiration:O", sort="descending")))
+        layers.append(ring_layer(data, size).transform_filter(matches(marker)))
     return alt.layer(*layers).properties(width=size, height=size, description=description or (
         f"Heat map of {label(metric).lower()} over the square of control (left to right) and "
         f"inspiration (bottom to top)"))
@@ -318,9 +323,9 @@ def self_assessment_map(summary: pd.DataFrame, metric: str,
     ``statements`` maps a key to (statement, lever), the lever being ``"control"`` or
     ``"inspiration"``; each statement gets a slider for an answer from 1 (never) to 5 (always).
     A lever's score is the mean of its answers rescaled to 0-1, ``(answer - 1) / 4``, as
-    :func:`teamsim.dashboard.self_assessment` computes it. The ring marks the nearest style on
-    the map's 0.1 grid; a line above the map gives the scores and ``metric`` there, written as
-    ``unit[0] + value + unit[1]``.
+    :func:`teamsim.course.assessment.self_assessment` computes it. The ring marks the nearest
+    style on the map's 0.1 grid; a line above the map gives the scores and ``metric`` there,
+    written as ``unit[0] + value + unit[1]``.
     """
     answers = {key: alt.param(name=key, value=3, bind=alt.binding_range(
         min=1, max=5, step=1, name=f"{text} ")) for key, (text, _) in statements.items()}
@@ -334,9 +339,7 @@ def self_assessment_map(summary: pd.DataFrame, metric: str,
     nearest = " && ".join(f"abs(datum['{lever}'] - round(10 * {expr}) / 10) < 1e-6"
                           for lever, expr in score.items())
     data = source(summary, url)
-    ring = alt.Chart(data).transform_filter(nearest).mark_point(
-        shape="square", size=size * 1.6, strokeWidth=3, color="white", filled=False).encode(
-        x="control:O", y=alt.Y("inspiration:O", sort="descending"))
+    ring = ring_layer(data, size).transform_filter(nearest)
     square = alt.layer(style_map(summary, metric, url=url, title=title, fmt=fmt, size=size),
                        ring)
     text = (f"'You: control ' + format({score['control']}, '.2f') + ', inspiration ' + "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from teamsim.grading import CAPSTONE, Bundle, grade_folder, write_results
+from teamsim.instructor.grading import CAPSTONE, Bundle, grade_folder, write_results
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

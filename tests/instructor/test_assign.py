@@ -17,7 +17,7 @@ import jupytext
 import nbformat
 import pytest
 
-from teamsim.grading import CAPSTONE
+from teamsim.instructor.grading import CAPSTONE
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "workbook").glob("[0-9][0-9]_*.md"))

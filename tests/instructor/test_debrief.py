@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from teamsim import debrief
+from teamsim.instructor import debrief
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUCTOR = ROOT / "instructor"

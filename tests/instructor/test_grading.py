@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from teamsim.grading import (
+from teamsim.instructor.grading import (
     CAPSTONE,
     NotGradable,
     defined_names,

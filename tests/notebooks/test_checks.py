@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from teamsim import COACH, Style
-from teamsim.checks import EXERCISES, STATUSES, Feedback, check
+from teamsim.course.checks import EXERCISES, STATUSES, Feedback, check
 
 # Answers of every kind a student might leave in a variable by mistake.
 MISTYPED = [None, True, "abc", "12", 3.7, -1, float("nan"), [1, 2, 3], (0.5,), {},
@@ -124,7 +124,7 @@ def test_a_policy_stub_is_not_answered_yet():
 
 def test_some_right_answers_are_confirmed():
     from teamsim.data import load
-    from teamsim.policies import navigator
+    from teamsim.model.policies import navigator
 
     roster = load("roster.csv")
     assert check("development_reps",

@@ -10,14 +10,12 @@ from pathlib import Path
 
 import jupytext
 import nbformat
-import numpy as np
 import pytest
 from ipywidgets import FloatSlider, IntSlider
 from nbclient import NotebookClient
 
-from teamsim import COACH, DRILLER, Scenario, Style, sweep
-from teamsim.checks import EXERCISES
-from teamsim.dashboard import DASHBOARDS, Capstone, FirstLook, batch, switch
+from teamsim.course.checks import EXERCISES
+from teamsim.course.dashboard import DASHBOARDS, Capstone, FirstLook
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "workbook").glob("[0-9][0-9]_*.md"))
@@ -107,20 +105,6 @@ def test_solutions_pass_every_check(source, tmp_path):
             assert "] Correct." in text, text
             seen += 1
     assert seen >= 3
-
-
-def test_batch_matches_sweep_for_fixed_styles():
-    scenario = Scenario.default()
-    team, _, _ = batch([DRILLER, Style(0.9, 0.7), Style(0.6, 0.1), COACH], scenario, runs=5,
-                       seed=3)
-    swept = sweep([0.9, 0.6], [0.1, 0.7], scenario, runs=5, seed=3, weekly=True)
-    revenue = team["revenue"].reshape(52, 4, 5).mean(2).T.ravel()
-    np.testing.assert_allclose(revenue, swept["revenue"].to_numpy())
-
-
-def test_switch_schedule_changes_style_in_week_k():
-    plan = switch(10, DRILLER, COACH)
-    assert plan(9) == DRILLER and plan(10) == COACH
 
 
 @pytest.mark.parametrize("name", sorted(DASHBOARDS))

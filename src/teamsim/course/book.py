@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
+"""The course's checkout (``src/teamsim/course/book.py`` is three folders down); the book
+and the instructor tools work from a checkout, not from an installed package."""
 PUBLISHED = REPO / "_build" / "book-data"
 """Where pages write their chart data during the build."""
 SITE_FOLDER = "_data"

@@ -6,13 +6,14 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
-from teamsim.core import Scenario, Style, check_int, check_unit
-from teamsim.engine import QUARTER, TEAM_METRICS, initial_state, market_index, run
-from teamsim.params import DRIVERS
+from teamsim.model.core import Scenario, Style, check_int, check_unit
+from teamsim.model.engine import QUARTER, TEAM_METRICS, Levers, initial_state, market_index, run
+from teamsim.model.params import DRIVERS
 
 MAX_RUNS = 100_000
 SWEEP_CHUNK = 60_000
@@ -69,6 +70,31 @@ class PolicyState:
 
 
 Policy = Callable[[int, PolicyState], Style]
+"""A manager who decides week by week from what can be seen: ``(week, state) -> Style``."""
+
+
+@runtime_checkable
+class Calendar(Protocol):
+    """A manager who changes style by the calendar only (e.g. :class:`~teamsim.Switch`).
+
+    It is a policy too, but one that ignores ``state``, so :func:`batch` can run it beside
+    fixed styles in one vectorised pass.
+    """
+
+    def style_in(self, week: int) -> Style:
+        """The style used in ``week`` (1-based)."""
+        ...
+
+    def __call__(self, week: int, state: PolicyState) -> Style: ...
+
+
+def checked_scenario(scenario: object) -> Scenario:
+    """``scenario``, or the default one for None; a clear error for anything else."""
+    if scenario is None:
+        return Scenario.default()
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a teamsim.Scenario, got {scenario!r}")
+    return scenario
 
 
 def check_runs_seed(runs: object, seed: object) -> None:
@@ -77,22 +103,42 @@ def check_runs_seed(runs: object, seed: object) -> None:
         raise TypeError(f"seed must be a whole number >= 0, got {seed!r}")
 
 
-def constant_levers(styles: Sequence[Style], runs: int):
-    """Lever arrays for fixed styles, each repeated for its ``runs`` teams."""
-    def column(name):
+LeverArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def lever_arrays(styles: Sequence[Style], runs: int) -> LeverArrays:
+    """Control, inspiration and tailoring of each style, repeated for its ``runs`` teams."""
+    def column(name: str) -> np.ndarray:
         return np.repeat([getattr(s, name) for s in styles], runs)[:, None].astype(float)
-    levers = (column("control"), column("inspiration"), column("tailoring"))
+    return column("control"), column("inspiration"), column("tailoring")
+
+
+def constant_levers(styles: Sequence[Style], runs: int) -> Levers:
+    """Lever arrays for fixed styles, each repeated for its ``runs`` teams."""
+    levers = lever_arrays(styles, runs)
     return lambda t, history: levers
 
 
-def policy_levers(policy: Policy, scenario: Scenario, runs: int):
+def calendar_levers(managers: Sequence[Style | Calendar], runs: int) -> Levers:
+    """Lever arrays for fixed styles and calendars; the same arrays while nobody changes."""
+    chosen: dict[tuple[Style, ...], LeverArrays] = {}
+
+    def levers(t: int, history: dict[str, np.ndarray]) -> LeverArrays:
+        styles = tuple(m if isinstance(m, Style) else m.style_in(t + 1) for m in managers)
+        if styles not in chosen:
+            chosen[styles] = lever_arrays(styles, runs)
+        return chosen[styles]
+    return levers
+
+
+def policy_levers(policy: Policy, scenario: Scenario, runs: int) -> Levers:
     """Ask the policy, run by run, what to do this week, from what a manager can see."""
     market = market_index(scenario)
 
-    def levers(t: int, history: dict):
+    def levers(t: int, history: dict[str, np.ndarray]) -> LeverArrays:
         controls, inspirations, tailorings = (np.empty((runs, 1)) for _ in range(3))
         for i in range(runs):
-            def seen(name, i=i):
+            def seen(name: str, i: int = i) -> np.ndarray:
                 values = history[name][:t, i]
                 values.flags.writeable = False
                 return values
@@ -253,9 +299,7 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     seed
         Seed of the random generator: same inputs and seed give identical results.
     """
-    scenario = Scenario.default() if scenario is None else scenario
-    if not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario must be a teamsim.Scenario, got {scenario!r}")
+    scenario = checked_scenario(scenario)
     check_runs_seed(runs, seed)
     fixed = isinstance(style, Style)
     if fixed:
@@ -282,9 +326,7 @@ def sweep(controls: Sequence[float], inspirations: Sequence[float],
     columns of :meth:`Result.summary`. With ``weekly=True``, one row per style and week instead,
     with the columns of :attr:`Result.weekly` averaged over runs.
     """
-    scenario = Scenario.default() if scenario is None else scenario
-    if not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario must be a teamsim.Scenario, got {scenario!r}")
+    scenario = checked_scenario(scenario)
     check_runs_seed(runs, seed)
     grid = []
     for name, values in (("controls", controls), ("inspirations", inspirations)):
@@ -312,6 +354,70 @@ def sweep(controls: Sequence[float], inspirations: Sequence[float],
     out.insert(0, "inspiration", np.repeat([s.inspiration for s in styles], repeat))
     out.insert(0, "control", np.repeat([s.control for s in styles], repeat))
     return out
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Several managers run on the same starting teams in one pass (see :func:`batch`).
+
+    Teams are in blocks of ``runs``, one block per manager, in the order given: block ``g`` is
+    ``slice(g * runs, (g + 1) * runs)`` (:meth:`block`).
+
+    Attributes
+    ----------
+    team
+        Team records, ``(weeks, managers * runs)`` arrays named by ``TEAM_METRICS``.
+    reps
+        Rep records, ``(weeks, managers * runs, team_size)`` arrays (empty unless asked for).
+    drivers
+        Each rep's starting driver, an index into :data:`~teamsim.DRIVERS`,
+        ``(managers * runs, team_size)``. Replacements in a seat may have other drivers.
+    start_skill
+        Each rep's skill in week 1, ``(managers * runs, team_size)``.
+    """
+
+    managers: tuple[Style | Calendar, ...]
+    scenario: Scenario
+    runs: int
+    seed: int
+    team: dict[str, np.ndarray]
+    reps: dict[str, np.ndarray]
+    drivers: np.ndarray
+    start_skill: np.ndarray
+
+    def block(self, g: int) -> slice:
+        """The teams of manager ``g``."""
+        return slice(g * self.runs, (g + 1) * self.runs)
+
+    def weekly_mean(self, metric: str) -> np.ndarray:
+        """``(managers, weeks)``: a team metric averaged over each manager's runs."""
+        values = self.team[metric]
+        return values.reshape(values.shape[0], len(self.managers), self.runs).mean(2).T
+
+
+def batch(managers: Sequence[Style | Calendar], scenario: Scenario | None = None,
+          runs: int = 30, seed: int = 0, reps: bool = False) -> Batch:
+    """Run several managers on the same ``runs`` starting teams, in one vectorised pass.
+
+    Each manager is a fixed :class:`Style` or a :class:`Calendar` (a style by week, such as
+    :class:`~teamsim.Switch`). For fixed styles this is :func:`sweep` in one chunk: the same
+    starting teams and the same draws. With ``reps=True`` the rep records are kept too.
+    """
+    scenario = checked_scenario(scenario)
+    check_runs_seed(runs, seed)
+    managers = tuple(managers)
+    if not managers:
+        raise ValueError("managers must hold at least one Style or Calendar, got none")
+    for i, m in enumerate(managers):
+        if not isinstance(m, (Style, Calendar)):
+            raise TypeError(f"managers[{i}] must be a teamsim.Style or a calendar with "
+                            f"style_in(week), got {m!r} of type {type(m).__name__}")
+    rng = np.random.default_rng(seed)
+    start = initial_state(scenario, runs, rng).tile(len(managers))
+    drivers, start_skill = start.driver.copy(), start.skill.copy()
+    team, rep = run(scenario, start, calendar_levers(managers, runs), rng, record_reps=reps,
+                    live_history=not reps)
+    return Batch(managers, scenario, runs, seed, team, rep, drivers, start_skill)
 
 
 def weekly_means(team: dict, groups: int, runs: int) -> pd.DataFrame:

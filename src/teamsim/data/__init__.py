@@ -1,22 +1,23 @@
-"""The simulated data in ``data/``: written from fixed seeds by one command, loaded with checks.
+"""The course's simulated data: written from fixed seeds by one command, loaded with checks.
 
-Regenerate with ``make data`` (``python -m teamsim.data data``). Every file is described in
-``data/README.md``; :data:`SCHEMAS` is the machine-readable half of that dictionary.
+The files are package data of ``teamsim.data`` (found with :mod:`importlib.resources`, so an
+installed package has them too). Regenerate them with ``make data`` (``python -m teamsim.data``).
+Every file is described in the data dictionary, ``README.md`` beside them; :data:`SCHEMAS` is
+the machine-readable half of that dictionary.
 """
 
 from __future__ import annotations
 
 import os
-import sys
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from teamsim.api import simulate
-from teamsim.core import STYLES, Scenario, Style
-from teamsim.engine import initial_state
-from teamsim.params import DRIVERS
+from teamsim.analysis.measures import skill_tier
+from teamsim.model import DRIVERS, STYLES, Scenario, Style, simulate
+from teamsim.model.engine import initial_state
 
 ROSTER_SEED = 2026
 CRM_SEED = 7
@@ -53,15 +54,11 @@ class DataError(ValueError):
 
 
 def data_dir() -> Path:
-    """The ``data/`` folder: ``$TEAMSIM_DATA`` if set, else the one beside ``src/``."""
+    """The data folder: ``$TEAMSIM_DATA`` if set, else this package's own files."""
     if "TEAMSIM_DATA" in os.environ:
         return Path(os.environ["TEAMSIM_DATA"])
-    return Path(__file__).resolve().parents[2] / "data"
-
-
-def skill_tier(skill: np.ndarray) -> np.ndarray:
-    """Name the third of the team a skill level falls in."""
-    return np.select([skill < 0.4, skill < 0.6], ["low", "middle"], "high")
+    with resources.as_file(resources.files(__name__)) as folder:
+        return Path(folder)
 
 
 def roster() -> pd.DataFrame:
@@ -163,11 +160,8 @@ def load(name: str, directory: Path | str | None = None) -> pd.DataFrame:
 
 
 def main(argv: list[str]) -> int:
+    """``python -m teamsim.data [folder]``: write every file (default: the package's own)."""
     directory = Path(argv[1]) if len(argv) > 1 else data_dir()
     for path in write_all(directory):
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from teamsim.core import Scenario
-from teamsim.params import COACHING_FIT, CONTROL_FIT, DRIVERS, GENERIC_FIT, Params
+from teamsim.model.core import Scenario
+from teamsim.model.params import COACHING_FIT, CONTROL_FIT, DRIVERS, GENERIC_FIT, Params
 
 QUARTER = 13
 """Weeks in the rolling quarter over which attainment and 'at quota' are judged."""

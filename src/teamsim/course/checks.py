@@ -24,9 +24,30 @@ import numpy as np
 import pandas as pd
 
 from teamsim import data
-from teamsim.api import simulate, sweep
-from teamsim.core import CHEERLEADER, COACH, DRILLER, STYLES, Scenario, Style
-from teamsim.params import DRIVERS
+from teamsim.analysis.measures import (
+    CAPSTONE_RUNS,
+    CAPSTONE_SEED,
+    TIERS,
+    UNSEEN,
+    capstone_run,
+    skill_tier,
+    style_grid,
+    weeks_to_63,
+)
+from teamsim.course.assessment import STATEMENTS, nearest_style, self_assessment
+from teamsim.model import (
+    CHEERLEADER,
+    COACH,
+    DRILLER,
+    DRIVERS,
+    STYLES,
+    THREE,
+    Scenario,
+    Style,
+    policy_problem,
+    simulate,
+    switch_at,
+)
 
 STATUSES = {
     "missing": ("Not answered yet", "#6c757d"),
@@ -249,11 +270,6 @@ def _list(items: Sequence[str]) -> str:
     return ", ".join(f'"{i}"' for i in items)
 
 
-def _nearest_style(style: Style) -> str:
-    return min(STYLES, key=lambda n: (STYLES[n].control - style.control) ** 2
-               + (STYLES[n].inspiration - style.inspiration) ** 2)
-
-
 # -- 00 getting started -----------------------------------------------------------------------
 @exercise("development_reps", "00_getting_started", ["development_reps"],
           "Count rows of a table with pandas: the reps driven by development")
@@ -333,7 +349,7 @@ def _cheerleader_at_quota(value):
           "Find the best fixed style on the map, and see that it is inside the square")
 def _best_on_map(value):
     control, inspiration = pair(value, "best_on_map")
-    grid = _grid("default")
+    grid = style_grid(Scenario.default())
     best = grid.loc[grid["revenue"].idxmax()]
     if not (close(control, best["control"], abs_=0.01)
             and close(inspiration, best["inspiration"], abs_=0.01)):
@@ -341,12 +357,6 @@ def _best_on_map(value):
                    "`grid` with the largest revenue: grid.loc[grid[\"revenue\"].idxmax()].")
     return (f"Yes: control {best['control']:.1f}, inspiration {best['inspiration']:.1f}, "
             "strictly inside the square: neither side alone, and not both at full tilt.")
-
-
-@cache
-def _grid(scenario: str) -> pd.DataFrame:
-    grid = [round(x / 10, 1) for x in range(11)]
-    return sweep(grid, grid, Scenario.named(scenario), runs=20, seed=0)
 
 
 FAILURES = ("burnout", "drift", "stall")
@@ -432,7 +442,7 @@ def _leavers_by_team(value):
           "Diagnose a manager's style from the team's CRM records")
 def _diagnosis(value):
     answer = table(value, "diagnosis", list(data.CRM_TEAMS))
-    expected = {team: _nearest_style(style) for team, style in data.CRM_TEAMS.items()}
+    expected = {team: nearest_style(style) for team, style in data.CRM_TEAMS.items()}
     wrong = []
     for team, got in answer.items():
         got = choice(got, f"diagnosis[{team!r}]", list(STYLES))
@@ -477,15 +487,15 @@ def _skill_gain() -> pd.Series:
     stayers = reps[~left]
     first = stayers[stayers["week"] == 1].set_index(["run", "rep"])["skill"]
     final = stayers[stayers["week"] == stayers["week"].max()].set_index(["run", "rep"])["skill"]
-    tier = pd.Series(data.skill_tier(first.to_numpy()), index=first.index)
-    return (final - first).groupby(tier).mean().reindex(["low", "middle", "high"])
+    tier = pd.Series(skill_tier(first.to_numpy()), index=first.index)
+    return (final - first).groupby(tier).mean().reindex(list(TIERS))
 
 
 @exercise("skill_gain_by_tier", "03_leading", ["skill_gain_by_tier"],
           "See where coaching pays: skill gained by starting tier")
 def _skill_gain_by_tier(value):
     expected = _skill_gain()
-    answer = table(value, "skill_gain_by_tier", ["low", "middle", "high"])
+    answer = table(value, "skill_gain_by_tier", list(TIERS))
     for tier, got in answer.items():
         got = number(got, f"skill_gain_by_tier[{tier!r}]")
         if not close(got, expected[tier], abs_=0.003):
@@ -498,20 +508,8 @@ def _skill_gain_by_tier(value):
             "there is room to grow and a base to grow from.")
 
 
-def weeks_to_63(trust: pd.Series, week_k: int) -> int:
-    """Weeks after ``week_k`` until trust has covered 63% of its move to its final level."""
-    before = float(trust.loc[week_k - 1])
-    final = float(trust.iloc[-8:].mean())
-    target = before + 0.63 * (final - before)
-    after = trust.loc[week_k:]
-    reached = after[(after - target) * np.sign(final - before) >= 0]
-    return int(reached.index[0] - week_k + 1) if len(reached) else len(after)
-
-
 @cache
 def _trust_weeks() -> tuple[int, int]:
-    from teamsim.policies import switch_at
-
     out = []
     for before, after in ((Style(0.1, 0.1), COACH), (COACH, DRILLER)):
         weekly = simulate(switch_at(10, before, after), Scenario.no_shock(), runs=30,
@@ -537,7 +535,7 @@ def _trust_speed(rise, fall):
 @cache
 def _share_lost() -> pd.Series:
     lost = {}
-    for name, style in (("Driller", DRILLER), ("Coach", COACH), ("Cheerleader", CHEERLEADER)):
+    for name, style in THREE.items():
         shock = simulate(style, Scenario.default(), runs=50, seed=6).summary()["revenue"].iloc[0]
         calm = simulate(style, Scenario.no_shock(), runs=50, seed=6).summary()["revenue"].iloc[0]
         lost[name] = 1 - shock / calm
@@ -564,7 +562,7 @@ def _share_lost_check(value):
 @exercise("most_brittle", "04_impact", ["most_brittle"],
           "Name the style whose results are most brittle")
 def _most_brittle(value):
-    name = choice(value, "most_brittle", ["Driller", "Coach", "Cheerleader"])
+    name = choice(value, "most_brittle", list(THREE))
     expected = _share_lost()
     if name != expected.idxmax():
         raise Hint(f"The {name} loses {expected[name]:.0%} of its year; someone loses more.")
@@ -575,7 +573,7 @@ def _most_brittle(value):
           "Read two landscapes at once: the best revenue with attrition at most 10%")
 def _safe_best(value):
     control, inspiration = pair(value, "safe_best")
-    grid = _grid("default")
+    grid = style_grid(Scenario.default())
     safe = grid[grid["attrition"] <= 0.10]
     best = safe.loc[safe["revenue"].idxmax()]
     if not (close(control, best["control"], abs_=0.01)
@@ -589,8 +587,6 @@ def _safe_best(value):
 # -- 05 shifting ------------------------------------------------------------------------------
 @cache
 def _switch_runs(week_k: int) -> pd.Series:
-    from teamsim.policies import switch_at
-
     weekly = simulate(switch_at(week_k, DRILLER, COACH), Scenario.default(), runs=40,
                       seed=7).weekly
     return weekly.groupby("week")["revenue"].mean()
@@ -650,8 +646,6 @@ def _best_switch_week(value):
 @exercise("self_assessment", "05_shifting", ["my_answers"],
           "Place yourself on the style map")
 def _self_assessment(value):
-    from teamsim.dashboard import STATEMENTS, self_assessment
-
     if not isinstance(value, Mapping):
         raise WrongType(f"`my_answers` should be a dict of statement -> 1..5; it holds "
                         f"{_kind(value)}.")
@@ -661,13 +655,11 @@ def _self_assessment(value):
     except (TypeError, ValueError) as exc:
         raise WrongShape(f"{exc}.") from None
     return (f"You sit near control {style.control:.2f}, inspiration {style.inspiration:.2f}: "
-            f"closest to the {_nearest_style(style)}. Start the shifting dashboard from there.")
+            f"closest to the {nearest_style(style)}. Start the shifting dashboard from there.")
 
 
 # -- 06 capstone ------------------------------------------------------------------------------
 def _policy(value) -> Callable:
-    from teamsim.dashboard import policy_problem
-
     if isinstance(value, Style):
         raise WrongType("`my_policy` is a fixed Style; write a function (week, state) -> Style "
                         "that looks at `state` and changes style when it matters.")
@@ -681,19 +673,14 @@ def _policy(value) -> Callable:
     return value
 
 
-CAPSTONE_RUNS = 30
-
-
 @cache
 def _fixed_revenue(scenario: str) -> pd.Series:
-    return pd.Series({name: simulate(style, Scenario.named(scenario), runs=CAPSTONE_RUNS,
-                                     seed=8).summary()["revenue"].iloc[0]
+    return pd.Series({name: capstone_run(style, scenario).summary()["revenue"].iloc[0]
                       for name, style in STYLES.items()})
 
 
 def policy_revenue(policy: Callable, scenario: str) -> float:
-    return float(simulate(policy, Scenario.named(scenario), runs=CAPSTONE_RUNS,
-                          seed=8).summary()["revenue"].iloc[0])
+    return float(capstone_run(policy, scenario).summary()["revenue"].iloc[0])
 
 
 @exercise("policy_runs", "06_capstone", ["my_policy"],
@@ -709,7 +696,7 @@ def _policy_runs(value):
 
 
 def _styles_used(policy: Callable) -> list[tuple[float, float]]:
-    weekly = simulate(policy, Scenario.default(), runs=3, seed=8).weekly
+    weekly = simulate(policy, Scenario.default(), runs=3, seed=CAPSTONE_SEED).weekly
     return list(zip(weekly["control"].round(3), weekly["inspiration"].round(3)))
 
 
@@ -721,13 +708,10 @@ def _policy_beats_fixed(value):
     mine = policy_revenue(policy, "default")
     if mine < fixed.max():
         raise Hint(f"Your policy earns ${mine:,.0f}k; the {fixed.idxmax()} earns "
-                   f"${fixed.max():,.0f}k (runs=30, seed=8). Watch the market and lead the "
-                   "team through the shock, then rebuild.")
+                   f"${fixed.max():,.0f}k (runs={CAPSTONE_RUNS}, seed={CAPSTONE_SEED}). Watch "
+                   "the market and lead the team through the shock, then rebuild.")
     return (f"Your policy earns ${mine:,.0f}k, ahead of the best fixed style, the "
             f"{fixed.idxmax()} (${fixed.max():,.0f}k).")
-
-
-UNSEEN = ("deep_shock", "new_team")
 
 
 @exercise("policy_unseen", "06_capstone", ["my_policy"],
@@ -765,6 +749,7 @@ def _results_table(value):
         got = number(value.loc["Coach", scenario], f"results.loc['Coach', {scenario!r}]")
         want = _fixed_revenue(scenario)["Coach"]
         if not close(got, want, rel=0.01):
-            raise Hint(f"The Coach's {scenario} entry is {got:,.0f}; with runs=30, seed=8 it is "
+            raise Hint(f"The Coach's {scenario} entry is {got:,.0f}; with runs={CAPSTONE_RUNS}, "
+                       f"seed={CAPSTONE_SEED} it is "
                        f"${want:,.0f}k. Use the same runs and seed for every cell.")
     return "Your table is complete: read it across (scenarios) and down (managers)."

@@ -67,7 +67,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from teamsim.course.book import REPO
+
+ROOT = REPO
+"""The course's checkout: the workbook sources and the grading bundles are found there."""
 GRADING = ROOT / "grading"
 JOBS = 2
 SUBMISSION_TIMEOUT_S = 300
@@ -87,9 +90,6 @@ KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THRE
               "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 CAPSTONE = "06_capstone"
-SHARED_SCENARIOS = ("default", "deep_shock", "new_team")
-"""The scenarios every capstone policy is compared on (the checks' runs and seed)."""
-POLICY_RUNS, POLICY_SEED = 30, 8
 
 
 # -- the grading bundle ------------------------------------------------------------------------
@@ -363,7 +363,7 @@ def run_test(test_path: str, out_path: str, env: dict) -> None:
               "public_passed": all(p for h, p in cases if not h),
               "hidden_passed": all(p for h, p in cases if h), "message": ""}
     try:
-        from teamsim.checks import EXERCISES, check
+        from teamsim.course.checks import EXERCISES, check
 
         if test.name in EXERCISES:
             feedback = check(test.name, env)
@@ -377,8 +377,7 @@ def run_test(test_path: str, out_path: str, env: dict) -> None:
 def record_policy(out_path: str, env: dict) -> None:
     """Run the capstone's ``my_policy`` on the shared scenarios and save what the debrief needs:
     year figures per scenario, and the style it chose week by week (mean over runs)."""
-    from teamsim.api import simulate
-    from teamsim.core import Scenario
+    from teamsim.analysis.measures import capstone_year
 
     policy = env.get("my_policy")
     record: dict[str, object] = {"summary": [], "weeks": []}
@@ -386,22 +385,11 @@ def record_policy(out_path: str, env: dict) -> None:
         record["problem"] = "no callable my_policy"
     else:
         try:
-            for scenario in SHARED_SCENARIOS:
-                result = simulate(policy, Scenario.named(scenario), runs=POLICY_RUNS,
-                                  seed=POLICY_SEED)
-                summary = result.summary().iloc[0]
-                weekly = result.weekly.groupby("week")[["control", "inspiration"]].mean()
-                record["summary"].append({
-                    "scenario": scenario, "revenue": float(summary["revenue"]),
-                    "attrition": float(summary["attrition"]),
-                    "at_quota": float(summary["at_quota"]),
-                    "exhaustion": float(summary["exhaustion"]),
-                    "control": float(weekly["control"].mean()),
-                    "inspiration": float(weekly["inspiration"].mean())})
-                if scenario == "default":
-                    record["weeks"] = [{"week": int(w), "control": float(r["control"]),
-                                        "inspiration": float(r["inspiration"])}
-                                       for w, r in weekly.iterrows()]
+            rows, weeks = capstone_year(policy)
+            record["summary"] = rows
+            record["weeks"] = [{"week": int(r.week), "control": float(r.control),
+                                "inspiration": float(r.inspiration)}
+                               for r in weeks.itertuples()]
         except Exception as exc:
             record = {"summary": [], "weeks": [],
                       "problem": f"my_policy raised {type(exc).__name__}: {exc}"}
@@ -424,11 +412,11 @@ def grade_notebook(nb, bundle: Bundle, workdir: Path, cell_timeout: float,
     results = workdir / "results"
     results.mkdir(parents=True, exist_ok=True)
     tests_out, policy_out = results / "tests.jsonl", results / "policy.json"
-    grading = [f"import teamsim.grading as _teamsim_grading_\n"
+    grading = [f"import teamsim.instructor.grading as _teamsim_grading_\n"
                f"_teamsim_grading_.run_test({str(bundle.test_file(q))!r}, {str(tests_out)!r}, "
                "globals())" for q in bundle.auto]
     if bundle.name == CAPSTONE:
-        grading.append("import teamsim.grading as _teamsim_grading_\n"
+        grading.append("import teamsim.instructor.grading as _teamsim_grading_\n"
                        f"_teamsim_grading_.record_policy({str(policy_out)!r}, globals())")
     cells = [nbformat.v4.new_code_cell(c.source) for _, c in student]
     cells += [nbformat.v4.new_code_cell(source) for source in grading]

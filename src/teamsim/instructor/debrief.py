@@ -28,25 +28,21 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from teamsim.api import simulate, sweep
+from teamsim.analysis.measures import CAPSTONE_SCENARIOS, capstone_year, style_grid
 from teamsim.charts import STYLE_COLOURS
-from teamsim.core import STYLES, Scenario
-from teamsim.grading import (
+from teamsim.instructor.grading import (
     CAPSTONE,
-    POLICY_RUNS,
-    POLICY_SEED,
     ROOT,
-    SHARED_SCENARIOS,
     default_out,
     grade_folder,
     write_results,
 )
-from teamsim.policies import navigator
+from teamsim.model import STYLES, Scenario, navigator
 
 INSTRUCTOR = ROOT / "instructor"
 EXAMPLE_RESULTS = INSTRUCTOR / "example_results"
-SCENARIO_LABELS = {"default": "Default year (shock in weeks 18-29)",
-                   "deep_shock": "Deeper, longer shock", "new_team": "New team (7 in 10 new)"}
+SHARED_SCENARIOS = CAPSTONE_SCENARIOS
+SCENARIO_LABELS = {name: Scenario.LABELS[name].capitalize() for name in SHARED_SCENARIOS}
 CLASS_COLOUR = "#E69F00"
 REFERENCES = [*STYLES, "Navigator"]
 
@@ -99,30 +95,21 @@ def load(results: Path, show_names: bool = False) -> ClassResults:
     return ClassResults(grades, policies, weeks)
 
 
-def references(runs: int = POLICY_RUNS, seed: int = POLICY_SEED) -> tuple[pd.DataFrame,
-                                                                           pd.DataFrame]:
+def references() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The fixed named styles and the Navigator on the shared scenarios, with the grader's
     runs and seed: (figures per manager and scenario, the Navigator's style week by week)."""
-    rows, weeks = [], None
+    rows, weeks = [], pd.DataFrame()
     for name, manager in [*STYLES.items(), ("Navigator", navigator)]:
-        for scenario in SHARED_SCENARIOS:
-            result = simulate(manager, Scenario.named(scenario), runs=runs, seed=seed)
-            summary = result.summary().iloc[0]
-            weekly = result.weekly.groupby("week")[["control", "inspiration"]].mean()
-            rows.append({"manager": name, "scenario": scenario,
-                         **{m: float(summary[m]) for m in ("revenue", "attrition", "at_quota",
-                                                           "exhaustion")},
-                         "control": float(weekly["control"].mean()),
-                         "inspiration": float(weekly["inspiration"].mean())})
-            if name == "Navigator" and scenario == "default":
-                weeks = weekly.reset_index().assign(student="Navigator")
+        year, levers = capstone_year(manager)
+        rows += [{"manager": name, **row} for row in year]
+        if name == "Navigator":
+            weeks = levers.assign(student="Navigator")
     return pd.DataFrame(rows), weeks
 
 
-def landscape(runs: int = 20, seed: int = 0) -> pd.DataFrame:
+def landscape() -> pd.DataFrame:
     """Year revenue of every fixed style on a 0.1 grid, default scenario (the workbook's map)."""
-    levels = [round(x / 10, 1) for x in range(11)]
-    return sweep(levels, levels, Scenario.default(), runs=runs, seed=seed)
+    return style_grid(Scenario.default())
 
 
 def against_coach(policies: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
-import random
-import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 
@@ -28,25 +25,35 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from teamsim.api import Result, check_runs_seed, constant_levers, simulate, sweep
-from teamsim.charts import bars, label, lines_over_time, style_map
-from teamsim.core import CHEERLEADER, COACH, DRILLER, Scenario, Style
-from teamsim.engine import initial_state, run
-from teamsim.params import DRIVERS
+from teamsim.analysis.measures import TIERS, skill_tier, snap, style_grid
+from teamsim.charts import bars, label, lines_over_time, ring_layer, style_map
+from teamsim.model import (
+    CHEERLEADER,
+    COACH,
+    DRILLER,
+    DRIVERS,
+    THREE,
+    Batch,
+    Result,
+    Scenario,
+    Style,
+    batch,
+    navigator,
+    policy_problem,
+    simulate,
+    switch_at,
+)
 
 RUNS = 30
 """Monte-Carlo runs behind every live line: enough to see the pattern, fast enough to drag."""
 SEED = 0
+"""The seed of every live line (the model's default seed)."""
 LIVE_NOTE = ("This is a snapshot of a live dashboard. To move its sliders, open the workbook in "
              "JupyterLab (run `make lab` in the course folder) and run this notebook's cells.")
-GRID = [round(x / 10, 1) for x in range(11)]
-"""Control and inspiration values of the style maps (steps of 0.1)."""
 MANAGER = Style(0.5, 0.3)
 """Where the managing dashboard starts: a manager who mostly manages."""
 MIDDLE = Style(0.4, 0.4)
 """Where the impact dashboard starts 'your style': the middle of the square."""
-Schedule = Callable[[int], Style]
-"""A manager who changes style by the calendar only: ``week -> Style``."""
 
 
 def offline() -> None:
@@ -222,38 +229,17 @@ def style_sliders(style: Style, step: float = 0.05) -> dict[str, widgets.FloatSl
             "inspiration": slider("inspiration", style.inspiration, step=step)}
 
 
-# -- the model, many managers at once -------------------------------------------------------------
-def batch(managers: Sequence[Style | Schedule], scenario: Scenario, runs: int = RUNS,
-          seed: int = SEED, reps: bool = False) -> tuple[dict, dict, np.ndarray]:
-    """Run several managers on the same ``runs`` starting teams, in one vectorised pass.
-
-    Each manager is a fixed :class:`Style` (as in :func:`teamsim.sweep`, which this matches
-    exactly for fixed styles) or a schedule ``week -> Style``. Returns the team records
-    ``(weeks, managers * runs)``, the rep records (with ``reps=True``, ``(weeks, teams, reps)``)
-    and the starting skill of every rep ``(managers * runs, reps)``.
-    """
-    check_runs_seed(runs, seed)
-    rng = np.random.default_rng(seed)
-    start = initial_state(scenario, runs, rng).tile(len(managers))
-    first_skill = start.skill.copy()
-    chosen: dict[tuple[Style, ...], tuple] = {}
-
-    def levers(t: int, history: dict):
-        styles = tuple(m if isinstance(m, Style) else m(t + 1) for m in managers)
-        if styles not in chosen:
-            chosen[styles] = constant_levers(styles, runs)(t, history)
-        return chosen[styles]
-
-    team, rep = run(scenario, start, levers, rng, record_reps=reps, live_history=not reps)
-    return team, rep, first_skill
+def scenario_options(names: Sequence[str]) -> dict[str, str]:
+    """A dropdown's options: each named scenario's label, mapped to its name."""
+    return {Scenario.LABELS[name]: name for name in names}
 
 
-def weekly_frame(team: dict, names: Sequence[str], runs: int, metrics: Sequence[str]
-                 ) -> pd.DataFrame:
+# -- frames for the charts -----------------------------------------------------------------------
+def weekly_frame(run: Batch, names: Sequence[str], metrics: Sequence[str]) -> pd.DataFrame:
     """Long frame (week, panel, series, value) of weekly means over runs, per manager."""
-    weeks = team["revenue"].shape[0]
+    weeks = run.scenario.weeks
     groups = len(names)
-    parts = [team[m].reshape(weeks, groups, runs).mean(2).T.ravel() for m in metrics]
+    parts = [run.weekly_mean(m).ravel() for m in metrics]
     return pd.DataFrame({
         "week": np.tile(np.arange(1, weeks + 1), groups * len(metrics)),
         "panel": np.repeat(list(metrics), groups * weeks),
@@ -303,8 +289,8 @@ class FirstLook(Dashboard):
                           "runs": int_slider("runs", runs, 1, 60, description="Runs")})
 
     def compute(self, control, inspiration, runs):
-        team, _, _ = batch([Style(control, inspiration), COACH], self.scenario, runs=runs)
-        return {"lines": weekly_frame(team, ["Your manager", "the Coach"], runs, self.metrics)}
+        run = batch([Style(control, inspiration), COACH], self.scenario, runs=runs, seed=SEED)
+        return {"lines": weekly_frame(run, ["Your manager", "the Coach"], self.metrics)}
 
     def build(self, data):
         return lines_over_time(data["lines"], self.metrics, dashed=["the Coach"],
@@ -321,25 +307,17 @@ class FirstLook(Dashboard):
 
 
 # -- 01 two sides / 04 landscape ------------------------------------------------------------------
-@cache
-def style_grid(scenario: Scenario, runs: int = 20, seed: int = SEED) -> pd.DataFrame:
-    """Year summaries over the 11 x 11 style square (cached: a few tenths of a second)."""
-    return sweep(GRID, GRID, scenario, runs=runs, seed=seed)[
-        ["control", "inspiration", "revenue", "attrition", "exhaustion_end", "engagement"]]
-
-
-def snap(value: float) -> float:
-    return round(round(value * 10) / 10, 1)
-
-
 def ring(control: float, inspiration: float) -> pd.DataFrame:
+    """Where the ring goes on the style map: the grid point nearest the levers."""
     return pd.DataFrame({"control": [snap(control)], "inspiration": [snap(inspiration)]})
 
 
-def ring_layer(frame: pd.DataFrame, size: int) -> alt.Chart:
-    return alt.Chart(frame).mark_point(shape="square", size=size * 1.6, strokeWidth=3,
-                                       color="white", filled=False).encode(
-        x="control:O", y=alt.Y("inspiration:O", sort="descending"))
+MAP_COLUMNS = ["control", "inspiration", "revenue", "attrition", "exhaustion_end", "engagement"]
+
+
+def map_grid(scenario: Scenario) -> pd.DataFrame:
+    """The style grid's columns that the maps show."""
+    return style_grid(scenario)[MAP_COLUMNS]
 
 
 class StyleSquare(Dashboard):
@@ -361,9 +339,9 @@ class StyleSquare(Dashboard):
     def compute(self, control, inspiration, shock):
         scenario = self.scenario(shock)
         styles = [Style(snap(control), snap(inspiration)), COACH]
-        team, _, _ = batch(styles, scenario)
-        return {"grid": style_grid(scenario), "pick": ring(control, inspiration),
-                "lines": weekly_frame(team, ["Your style", "the Coach"], RUNS, self.metrics),
+        run = batch(styles, scenario, runs=RUNS, seed=SEED)
+        return {"grid": map_grid(scenario), "pick": ring(control, inspiration),
+                "lines": weekly_frame(run, ["Your style", "the Coach"], self.metrics),
                 "band": shock_band(scenario)}
 
     def build(self, data):
@@ -396,14 +374,13 @@ class Landscape(Dashboard):
                "style the sliders pick. Changing the scenario re-computes the maps (a second).")
 
     def __init__(self, style: Style = COACH):
-        names = {"default (shock)": "default", "no shock": "no_shock",
-                 "large team (40 reps)": "large_team", "new team": "new_team"}
+        names = scenario_options(("default", "no_shock", "large_team", "new_team"))
         super().__init__({**style_sliders(style, step=0.1),
                           "scenario": widgets.Dropdown(options=names, value="default",
                                                        description="Scenario")})
 
     def compute(self, control, inspiration, scenario):
-        return {"grid": style_grid(Scenario.named(scenario)), "pick": ring(control, inspiration)}
+        return {"grid": map_grid(Scenario.named(scenario)), "pick": ring(control, inspiration)}
 
     def build(self, data):
         maps = []
@@ -495,11 +472,10 @@ class Leading(Dashboard):
     def compute(self, control, inspiration, tailoring):
         scenario = Scenario.default()
         styles = [Style(control, inspiration, tailoring), Style(control, inspiration, 0.0)]
-        _, rep, first = batch(styles, scenario, reps=True)
+        run = batch(styles, scenario, runs=RUNS, seed=SEED, reps=True)
+        rep, first, drivers = run.reps, run.start_skill, run.drivers
         n = RUNS
         active = rep["active"] > 0
-        drivers = np.tile(initial_state(scenario, n, np.random.default_rng(SEED)).driver,
-                          (len(styles), 1))
         rows = []
         for g, name in enumerate(["As you set it", "One message for all"]):
             teams = slice(g * n, (g + 1) * n)
@@ -513,9 +489,9 @@ class Leading(Dashboard):
         # Skill of the original reps, by the tier they started in, until they leave.
         own = slice(0, n)
         stayed = np.cumsum(rep["quit"][:, own], axis=0) == 0
-        tiers = np.select([first[own] < 0.4, first[own] < 0.6], ["low", "middle"], "high")
+        tiers = skill_tier(first[own])
         lines = []
-        for tier in ("low", "middle", "high"):
+        for tier in TIERS:
             mask = stayed & (tiers == tier)[None]
             skill = np.where(mask, rep["skill"][:, own], 0.0).sum((1, 2)) / np.maximum(
                 mask.sum((1, 2)), 1)
@@ -573,9 +549,10 @@ class Impact(Dashboard):
 
     def compute(self, control, inspiration, shock_depth, shock_weeks):
         scenario = Scenario(shock_depth=shock_depth, shock_weeks=shock_weeks)
-        names = ["Driller", "Coach", "Cheerleader", "Your style"]
-        team, _, _ = batch([DRILLER, COACH, CHEERLEADER, Style(control, inspiration)], scenario)
-        return {"lines": weekly_frame(team, names, RUNS, self.metrics),
+        names = [*THREE, "Your style"]
+        run = batch([*THREE.values(), Style(control, inspiration)], scenario, runs=RUNS,
+                    seed=SEED)
+        return {"lines": weekly_frame(run, names, self.metrics),
                 "band": shock_band(scenario)}
 
     def build(self, data):
@@ -590,11 +567,6 @@ class Impact(Dashboard):
 
 
 # -- 05 shifting ----------------------------------------------------------------------------------
-def switch(week_k: int, before: Style, after: Style) -> Schedule:
-    """Manage ``before`` until week ``week_k``, then ``after`` (like policies.switch_at)."""
-    return lambda week: before if week < week_k else after
-
-
 class Shifting(Dashboard):
     """Switch from one style to another in week k: the dip and the payoff."""
 
@@ -612,9 +584,9 @@ class Shifting(Dashboard):
     def compute(self, week_k, control, inspiration):
         after = Style(control, inspiration)
         names = ["Stays as started", "Switches in week k", "Leads from week 1"]
-        team, _, _ = batch([self.start, switch(week_k, self.start, after), after],
-                           Scenario.default())
-        lines = weekly_frame(team, names, RUNS, self.metrics[:3])
+        run = batch([self.start, switch_at(week_k, self.start, after), after],
+                    Scenario.default(), runs=RUNS, seed=SEED)
+        lines = weekly_frame(run, names, self.metrics[:3])
         revenue = lines[lines["panel"] == "revenue"].pivot(index="week", columns="series",
                                                            values="value")
         gains = [pd.DataFrame({"week": revenue.index, "panel": self.metrics[3], "series": name,
@@ -649,23 +621,6 @@ class Shifting(Dashboard):
 
 
 # -- 06 capstone ----------------------------------------------------------------------------------
-def policy_problem(policy: object, scenario: Scenario | None = None) -> str | None:
-    """Why ``policy`` cannot be run (in words), or None if it returns a Style every week."""
-    if policy is ... or policy is None:
-        return "your policy is not written yet"
-    if isinstance(policy, Style):
-        return None
-    if not callable(policy):
-        return f"a policy must be a function (week, state) -> Style, not a {type(policy).__name__}"
-    try:
-        simulate(policy, scenario or Scenario.default(), runs=1, seed=SEED)
-    except (TypeError, ValueError) as exc:
-        if "got None" in str(exc):
-            return "your policy is not written yet (it returns None, not a Style)"
-        return str(exc)
-    return None
-
-
 class Capstone(Dashboard):
     """Your adaptive policy against fixed styles and the Navigator, on a scenario you pick."""
 
@@ -675,14 +630,10 @@ class Capstone(Dashboard):
     metrics = ("revenue", "engagement", "control", "inspiration")
 
     def __init__(self, policy: object = None, style: Style = COACH):
-        from teamsim.policies import navigator
-
         self.policy = policy
         self.problem = policy_problem(policy)
         self.navigator = navigator
-        names = {"default (shock)": "default", "deep shock": "deep_shock",
-                 "new team": "new_team", "large team (40 reps)": "large_team",
-                 "no shock": "no_shock"}
+        names = scenario_options(("default", "deep_shock", "new_team", "large_team", "no_shock"))
         super().__init__({**style_sliders(style),
                           "scenario": widgets.Dropdown(options=names, value="default",
                                                        description="Scenario")})
@@ -695,24 +646,24 @@ class Capstone(Dashboard):
         if self.problem is None and policy_problem(self.policy, scenario) is None:
             frames.insert(0, result_frame(simulate(self.policy, scenario, runs=20, seed=SEED),
                                           "Your policy", self.metrics))
-        team, _, _ = batch([DRILLER, CHEERLEADER], scenario)
-        frames.append(self.fixed_frame(team, ["Driller", "Cheerleader"]))
+        fixed = batch([DRILLER, CHEERLEADER], scenario, runs=RUNS, seed=SEED)
+        frames.append(self.fixed_frame(fixed, ["Driller", "Cheerleader"]))
         return pd.concat(frames, ignore_index=True)
 
-    def fixed_frame(self, team: dict, names: Sequence[str]) -> pd.DataFrame:
-        frame = weekly_frame(team, names, RUNS, self.metrics[:2])
+    def fixed_frame(self, run: Batch, names: Sequence[str]) -> pd.DataFrame:
+        frame = weekly_frame(run, names, self.metrics[:2])
         levers = []
         for g, name in enumerate(names):
             for lever in ("control", "inspiration"):
                 levers.append(pd.DataFrame({
-                    "week": np.arange(1, team[lever].shape[0] + 1), "panel": lever,
-                    "series": name, "value": team[lever][:, g * RUNS]}))
+                    "week": np.arange(1, run.scenario.weeks + 1), "panel": lever,
+                    "series": name, "value": run.team[lever][:, run.block(g).start]}))
         return pd.concat([frame, *levers], ignore_index=True)
 
     def compute(self, control, inspiration, scenario):
         fixed = Style(control, inspiration)
-        team, _, _ = batch([fixed], Scenario.named(scenario))
-        lines = pd.concat([self.policies(scenario), self.fixed_frame(team, ["Fixed style"])],
+        run = batch([fixed], Scenario.named(scenario), runs=RUNS, seed=SEED)
+        lines = pd.concat([self.policies(scenario), self.fixed_frame(run, ["Fixed style"])],
                           ignore_index=True)
         return {"lines": lines, "band": shock_band(Scenario.named(scenario))}
 
@@ -729,35 +680,7 @@ class Capstone(Dashboard):
                 + "." + note)
 
 
-# -- 05 self-assessment ---------------------------------------------------------------------------
-STATEMENTS = {
-    "numbers_first": ("I look at the dashboard before I look at the people.", "control"),
-    "inspect_pipeline": ("I review every rep's pipeline every week.", "control"),
-    "tell_how": ("When a deal stalls, I tell the rep what to do next.", "control"),
-    "explain_why": ("I explain why a target matters, not only what it is.", "inspiration"),
-    "listen_more": ("In one-to-ones I listen more than I talk.", "inspiration"),
-    "coach_questions": ("I coach with questions rather than answers.", "inspiration"),
-}
-"""A short self-assessment: statement and the lever it leans on; answers are 1 (never) to 5."""
-
-
-def self_assessment(answers: Mapping[str, int]) -> Style:
-    """Place a manager on the style map from answers (1-5) to :data:`STATEMENTS`."""
-    if not isinstance(answers, Mapping):
-        raise TypeError(f"answers must be a dict of statement -> 1..5, got "
-                        f"{type(answers).__name__}")
-    scores: dict[str, list[float]] = {"control": [], "inspiration": []}
-    for key, (_, lever) in STATEMENTS.items():
-        value = answers.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
-                1 <= value <= 5):
-            raise ValueError(f"answers[{key!r}] must be a whole number from 1 to 5, got {value!r}")
-        scores[lever].append((value - 1) / 4)
-    return Style(round(float(np.mean(scores["control"])), 2),
-                 round(float(np.mean(scores["inspiration"])), 2))
-
-
-# -- benchmark ------------------------------------------------------------------------------------
+# -- every dashboard -------------------------------------------------------------------------------
 DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
     "00 first look": FirstLook,
     "01 style square": StyleSquare,
@@ -770,39 +693,5 @@ DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
 }
 
 
-def random_move(dash: Dashboard, rng: random.Random) -> dict:
-    """One slider step on a random slider, as a student's arrow key would make."""
-    sliders = {n: w for n, w in dash.levers.items()
-               if isinstance(w, (widgets.FloatSlider, widgets.IntSlider))}
-    name = rng.choice(sorted(sliders))
-    widget = sliders[name]
-    step = widget.step * rng.choice([-1, 1]) * rng.choice([1, 1, 2])
-    value = min(max(widget.value + step, widget.min), widget.max)
-    if value == widget.value:
-        value = widget.value - step
-    return {name: type(widget.value)(value)}
-
-
-def bench_dashboards(moves: int = 40) -> list[str]:
-    """Python-side time per slider move (model + chart update + JSON for the wire)."""
-    from teamsim.bench import line
-
-    out = []
-    for name, make in DASHBOARDS.items():
-        dash = make()
-        rng = random.Random(0)
-        seconds = []
-        for i in range(moves + 2):
-            move = random_move(dash, rng)
-            start = time.perf_counter()
-            dash.update(**move)
-            json.dumps(dash.chart._py_to_js_updates)
-            if i >= 2:  # the first moves warm caches
-                seconds.append(time.perf_counter() - start)
-        out.append(line(f"slider move, {name}", seconds, "p95 <= 50 ms"))
-    return out
-
-
-__all__ = ["DASHBOARDS", "STATEMENTS", "Capstone", "Dashboard", "FirstLook", "Impact",
-           "Landscape", "Leading", "Managing", "Shifting", "StyleSquare", "batch",
-           "policy_problem", "self_assessment", "switch"]
+__all__ = ["DASHBOARDS", "Capstone", "Dashboard", "FirstLook", "Impact", "Landscape", "Leading",
+           "Managing", "Shifting", "StyleSquare"]

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from teamsim.params import DRIVERS, Params
+from teamsim.model.params import DRIVERS, Params
 
 
 def check_unit(name: str, value: object) -> float:
@@ -65,6 +65,8 @@ STYLES: dict[str, Style] = {
     "Absentee": ABSENTEE,
 }
 """The four plain-named corners of the style map used throughout the course."""
+THREE: dict[str, Style] = {name: STYLES[name] for name in ("Driller", "Coach", "Cheerleader")}
+"""The three styles the course follows through the year (the Absentee is left out)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,11 @@ class Scenario:
 
     NAMES: ClassVar[tuple[str, ...]] = ("default", "no_shock", "large_team", "new_team",
                                         "deep_shock")
+    LABELS: ClassVar[dict[str, str]] = {
+        "default": "default (shock)", "no_shock": "no shock",
+        "large_team": "large team (40 reps)", "new_team": "new team (7 in 10 new)",
+        "deep_shock": "deeper, longer shock"}
+    """Each named scenario in a few words, for menus and chart labels."""
 
     def __post_init__(self) -> None:
         check_int("team_size", self.team_size, 1, 500)

@@ -2,7 +2,7 @@
 
 Each function runs the model and returns what it measured; the tests in
 ``tests/test_behaviours.py`` hold the thresholds, the model appendix of the book shows the
-figures, and ``python -m teamsim.behaviours`` prints them all beside their thresholds.
+figures, and ``python -m teamsim.analysis.behaviours`` prints them all beside their thresholds.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from teamsim.api import Result, simulate, sweep
-from teamsim.core import CHEERLEADER, COACH, DRILLER, Scenario, Style
-from teamsim.policies import navigator, switch_at
+from teamsim.analysis.measures import weeks_to_63
+from teamsim.model import THREE, Result, Scenario, Style, navigator, simulate, sweep, switch_at
 
 RUNS = 400
 """Runs per style: yearly revenue varies ~10% between runs, so the standard error of a
 style's mean is near 0.5%, well inside every margin the behaviours are judged by."""
-THREE = {"Driller": DRILLER, "Coach": COACH, "Cheerleader": CHEERLEADER}
 PERIODS = ((1, 8), (9, 17), (18, 26), (27, 52))
 
 
@@ -76,13 +74,6 @@ def p6_setbacks() -> dict[str, dict[str, float | None]]:
     return out
 
 
-def time_to_63(series: pd.Series, week: int) -> int:
-    """Weeks from ``week`` until ``series`` has made 63% of its change by its last week."""
-    before, after = series.loc[week - 1], series.iloc[-1]
-    moved = (series.loc[week:] - before) / (after - before)
-    return int(moved[moved >= 0.63].index[0]) - week + 1
-
-
 def p7_patience(runs: int = RUNS) -> dict[str, float]:
     """Activity the week control rises (0.3 -> 0.8 in week 20) against the week before, and
     weeks for trust to make 63% of its change when inspiration rises (0.2 -> 0.8 in week 10)
@@ -96,8 +87,8 @@ def p7_patience(runs: int = RUNS) -> dict[str, float]:
     return {
         "activity_jump": float(activity.loc[20] / activity.loc[19]),
         "trust_gain": float(rising.iloc[-1] - rising.loc[9]),
-        "trust_rise_weeks": time_to_63(rising, 10),
-        "trust_fall_weeks": time_to_63(falling, 10),
+        "trust_rise_weeks": weeks_to_63(rising, 10),
+        "trust_fall_weeks": weeks_to_63(falling, 10),
     }
 
 
