@@ -736,7 +736,7 @@ def _policy_unseen(value):
 def _results_table(value):
     if not isinstance(value, pd.DataFrame):
         raise WrongType(f"`results` should be a DataFrame; it holds {_kind(value)}.")
-    rows = ["Driller", "Coach", "Cheerleader", "Navigator"]
+    rows = [*THREE, "Navigator"]
     columns = ["default", *UNSEEN]
     missing_rows = [r for r in rows if r not in value.index]
     missing_cols = [c for c in columns if c not in value.columns]

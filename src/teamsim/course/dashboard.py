@@ -562,7 +562,7 @@ class Impact(Dashboard):
     def describe(self, data):
         lines = data["lines"]
         parts = [f"{n} ${total(lines, n):,.0f}k" for n in
-                 ("Driller", "Coach", "Cheerleader", "Your style")]
+                 (*THREE, "Your style")]
         return "Year revenue: " + ", ".join(parts) + "."
 
 

@@ -65,7 +65,7 @@ STYLES: dict[str, Style] = {
     "Absentee": ABSENTEE,
 }
 """The four plain-named corners of the style map used throughout the course."""
-THREE: dict[str, Style] = {name: STYLES[name] for name in ("Driller", "Coach", "Cheerleader")}
+THREE: dict[str, Style] = {"Driller": DRILLER, "Coach": COACH, "Cheerleader": CHEERLEADER}
 """The three styles the course follows through the year (the Absentee is left out)."""
 
 
