@@ -16,32 +16,10 @@ layers, each importing only the ones below it (checked by ``make lint``):
 np.True_
 """
 
-from teamsim.model import (
-    ABSENTEE,
-    CHEERLEADER,
-    COACH,
-    DRILLER,
-    DRIVERS,
-    STYLES,
-    SUMMARY_UNITS,
-    THREE,
-    Batch,
-    Calendar,
-    Params,
-    Policy,
-    PolicyState,
-    Result,
-    Scenario,
-    Style,
-    Switch,
-    batch,
-    simulate,
-    sweep,
-)
+from importlib.metadata import version
 
-__all__ = [
-    "ABSENTEE", "CHEERLEADER", "COACH", "DRILLER", "DRIVERS", "STYLES", "SUMMARY_UNITS", "THREE",
-    "Batch", "Calendar", "Params", "Policy", "PolicyState", "Result", "Scenario", "Style",
-    "Switch", "batch", "simulate", "sweep",
-]
-__version__ = "0.1.0"
+from teamsim.model import *  # noqa: F403 - the model's public API is the package's
+from teamsim.model import __all__ as __all__
+
+__version__ = version("teamsim")
+"""The installed version, as pyproject.toml gives it."""
