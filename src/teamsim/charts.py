@@ -59,7 +59,19 @@ def band(shade: tuple[int, int] | pd.DataFrame) -> alt.Chart:
         x="start:Q", x2="end:Q")
 
 
-def grid(panels: Sequence[alt.TopLevelMixin], columns: int) -> alt.VConcatChart:
+def layered(*charts: alt.Chart | alt.LayerChart) -> alt.LayerChart:
+    """``alt.layer`` of ``charts``, which is a layer chart here: none of them has a facet encoding.
+
+    (Altair turns layers that share a row, column or facet encoding into a facet chart.)
+    """
+    chart = alt.layer(*charts)
+    if not isinstance(chart, alt.LayerChart):
+        raise TypeError(f"layers with facet encodings make a {type(chart).__name__}, "
+                        "not the layer chart expected here")
+    return chart
+
+
+def grid(panels: Sequence[alt.Chart | alt.LayerChart], columns: int) -> alt.VConcatChart:
     """Lay ``panels`` out ``columns`` to a row."""
     rows = [alt.hconcat(*panels[i:i + columns]) for i in range(0, len(panels), columns)]
     return alt.vconcat(*rows)
@@ -110,7 +122,7 @@ def explorer(frame: pd.DataFrame, metrics: Sequence[str], sliders: Sequence[str]
             layers.insert(1, alt.Chart(reference).mark_line(
                 color="#777777", strokeDash=[4, 3], strokeWidth=1.5).encode(
                 x=f"{x}:Q", y=f"{metric}:Q"))
-        panels.append(alt.layer(*layers).properties(width=width, height=height))
+        panels.append(layered(*layers).properties(width=width, height=height))
     chart = grid(panels, columns).add_params(*params.values())
     return chart.properties(description=description or (
         f"Line charts of {', '.join(label(m).lower() for m in metrics)} by {label(x).lower()} "
@@ -141,14 +153,15 @@ def style_map(summary: pd.DataFrame, metric: str, url: str | None = None,
         y=alt.Y("inspiration:O", title=label("inspiration"), sort="descending",
                 axis=alt.Axis(format=".1f")),
         color=alt.Color(f"{metric}:Q", title=title or label(metric),
-                        scale=alt.Scale(scheme=scheme, reverse=reverse)),
+                        # Altair types scheme as a Literal of Vega's scheme names, not str.
+                        scale=alt.Scale(scheme=scheme, reverse=reverse)),  # type: ignore[arg-type]
         tooltip=[alt.Tooltip("control:Q", title="Control"),
                  alt.Tooltip("inspiration:Q", title="Inspiration"),
                  alt.Tooltip(f"{metric}:Q", title=title or label(metric), format=fmt)])
     layers = [heat]
     if marker:
         layers.append(ring_layer(data, size).transform_filter(matches(marker)))
-    return alt.layer(*layers).properties(width=size, height=size, description=description or (
+    return layered(*layers).properties(width=size, height=size, description=description or (
         f"Heat map of {label(metric).lower()} over the square of control (left to right) and "
         f"inspiration (bottom to top)"))
 
@@ -200,7 +213,7 @@ def styles_over_time(frame: pd.DataFrame, metric: str, style: str = "style",
     layers = [lines]
     if shade is not None:
         layers.insert(0, band(shade))
-    return alt.layer(*layers).properties(width=width, height=height, description=description or (
+    return layered(*layers).properties(width=width, height=height, description=description or (
         f"Line chart of {label(metric).lower()} by week, one line per style: "
         f"{', '.join(names)}"))
 
@@ -239,7 +252,7 @@ def lines_over_time(frame: pd.DataFrame, panels: Sequence[str], series: str = "s
         layers = [lines]
         if shade is not None:
             layers.insert(0, band(shade))
-        charts.append(alt.layer(*layers).properties(width=width, height=height))
+        charts.append(layered(*layers).properties(width=width, height=height))
     return grid(charts, columns).properties(description=description or (
         f"Line charts of {', '.join(label(p).lower() for p in panels)} by week, one line per "
         f"{legend.lower()}: {', '.join(names)}"))
@@ -305,7 +318,7 @@ def series_explorer(frame: pd.DataFrame, panels: Mapping[str, Sequence[str]],
             layers.append(alt.Chart(pd.DataFrame({"at": [0]})).transform_calculate(
                 at=params[rule].name).mark_rule(color="#555555", strokeDash=[2, 2]).encode(
                 x="at:Q"))
-        charts.append(alt.layer(*layers).properties(width=width, height=height))
+        charts.append(layered(*layers).properties(width=width, height=height))
     chart = grid(charts, columns).add_params(*params.values())
     return chart.properties(description=description or (
         f"Line charts of {', '.join(LABELS.get(p, p) for p in panels)} by "
@@ -340,7 +353,7 @@ def self_assessment_map(summary: pd.DataFrame, metric: str,
                           for lever, expr in score.items())
     data = source(summary, url)
     ring = ring_layer(data, size).transform_filter(nearest)
-    square = alt.layer(style_map(summary, metric, url=url, title=title, fmt=fmt, size=size),
+    square = layered(style_map(summary, metric, url=url, title=title, fmt=fmt, size=size),
                        ring)
     text = (f"'You: control ' + format({score['control']}, '.2f') + ', inspiration ' + "
             f"format({score['inspiration']}, '.2f') + '. The nearest style on the map earns ' + "
@@ -398,7 +411,7 @@ def scenario_board(square: pd.DataFrame, managers: pd.DataFrame, options: Mappin
         color=alt.Color("manager:N", legend=None, scale=alt.Scale(domain=names, range=palette)),
         tooltip=[alt.Tooltip("manager:N", title="Manager"),
                  alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f")])
-    return alt.hconcat(alt.layer(heat, beats).properties(width=size, height=size),
+    return alt.hconcat(layered(heat, beats).properties(width=size, height=size),
                        bars.properties(width=width, height=size)).add_params(pick).properties(
         description=description or (
             f"For the scenario picked with the radio buttons: a map of every fixed style's "

@@ -60,6 +60,8 @@ def p6_setbacks() -> dict[str, dict[str, float | None]]:
     back to 90% of the 8 weeks before the shock (None if not by week 52)."""
     scenario = Scenario.default()
     start, end = scenario.shock_start, scenario.shock_end
+    if end is None:
+        raise ValueError("p6_setbacks needs the default scenario's shock, found none")
     shocked, calm = three_styles(True), three_styles(False)
     out = {}
     for name in THREE:

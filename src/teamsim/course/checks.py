@@ -118,7 +118,8 @@ class Exercise:
 EXERCISES: dict[str, Exercise] = {}
 
 
-def exercise(name: str, notebook: str, variables: Sequence[str], objective: str):
+def exercise(name: str, notebook: str, variables: Sequence[str], objective: str
+             ) -> Callable[[Callable[..., str]], Callable[..., str]]:
     """Register a checker: it takes the answer variables and returns the confirmation text,
     or raises :class:`Hint`, :class:`WrongType` or :class:`WrongShape`."""
     def register(checker: Callable[..., str]) -> Callable[..., str]:
@@ -273,7 +274,7 @@ def _list(items: Sequence[str]) -> str:
 # -- 00 getting started -----------------------------------------------------------------------
 @exercise("development_reps", "00_getting_started", ["development_reps"],
           "Count rows of a table with pandas: the reps driven by development")
-def _development_reps(value):
+def _development_reps(value: object) -> str:
     n = whole(value, "development_reps")
     roster = data.load("roster.csv")
     expected = int((roster["driver"] == "development").sum())
@@ -285,7 +286,7 @@ def _development_reps(value):
 
 @exercise("newest_rep", "00_getting_started", ["newest_rep"],
           "Sort and select with pandas: the rep with the shortest tenure")
-def _newest_rep(value):
+def _newest_rep(value: object) -> str:
     roster = data.load("roster.csv")
     name = choice(value, "newest_rep", list(roster["name"]))
     expected = roster.sort_values("tenure_months")["name"].iloc[0]
@@ -297,7 +298,7 @@ def _newest_rep(value):
 
 @exercise("revenue_by_style", "00_getting_started", ["revenue_by_style"],
           "Group and sum with pandas: a year's revenue under each named style")
-def _revenue_by_style(value):
+def _revenue_by_style(value: object) -> str:
     year = data.load("style_year.csv")
     expected = year.groupby("style")["revenue"].sum()
     answer = table(value, "revenue_by_style", list(STYLES))
@@ -314,7 +315,7 @@ def _revenue_by_style(value):
 # -- 01 two sides -----------------------------------------------------------------------------
 @exercise("most_exhausted", "01_two_sides", ["most_exhausted"],
           "Read the end of the year: which style leaves its team most exhausted")
-def _most_exhausted(value):
+def _most_exhausted(value: object) -> str:
     name = choice(value, "most_exhausted", list(STYLES))
     year = data.load("style_year.csv")
     end = year[year["week"] == year["week"].max()].set_index("style")["exhaustion"]
@@ -334,7 +335,7 @@ def _at_quota_ratio() -> float:
 
 @exercise("cheerleader_at_quota", "01_two_sides", ["cheerleader_at_quota"],
           "Compare summaries: a led-but-not-managed team's share of reps at quota")
-def _cheerleader_at_quota(value):
+def _cheerleader_at_quota(value: object) -> str:
     ratio = number(value, "cheerleader_at_quota")
     expected = _at_quota_ratio()
     if not close(ratio, expected, abs_=0.02):
@@ -347,7 +348,7 @@ def _cheerleader_at_quota(value):
 
 @exercise("best_on_map", "01_two_sides", ["best_on_map"],
           "Find the best fixed style on the map, and see that it is inside the square")
-def _best_on_map(value):
+def _best_on_map(value: object) -> str:
     control, inspiration = pair(value, "best_on_map")
     grid = style_grid(Scenario.default())
     best = grid.loc[grid["revenue"].idxmax()]
@@ -364,7 +365,7 @@ FAILURES = ("burnout", "drift", "stall")
 
 @exercise("corner_failures", "01_two_sides", ["corner_failures"],
           "Name how each one-sided corner fails")
-def _corner_failures(value):
+def _corner_failures(value: object) -> str:
     answer = table(value, "corner_failures", ["Driller", "Cheerleader", "Absentee"])
     expected = {"Driller": "burnout", "Cheerleader": "drift", "Absentee": "stall"}
     for style, got in answer.items():
@@ -387,7 +388,7 @@ def _forecast_errors() -> tuple[float, float]:
 
 @exercise("forecast_error", "02_managing", ["error_low_control", "error_high_control"],
           "Measure what control buys: the CRM forecast's error at low and high control")
-def _forecast_error(low, high):
+def _forecast_error(low: object, high: object) -> str:
     low = number(low, "error_low_control")
     high = number(high, "error_high_control")
     expected = _forecast_errors()
@@ -403,7 +404,7 @@ def _forecast_error(low, high):
 
 @exercise("activities_by_team", "02_managing", ["activities_by_team"],
           "Summarise CRM records by team with pandas")
-def _activities_by_team(value):
+def _activities_by_team(value: object) -> str:
     crm = data.load("crm_weekly.csv")
     expected = crm.groupby("team")["activities"].mean()
     answer = table(value, "activities_by_team", list(expected.index))
@@ -426,7 +427,7 @@ def _leavers() -> pd.Series:
 
 @exercise("leavers_by_team", "02_managing", ["leavers_by_team"],
           "Find people who left in CRM records")
-def _leavers_by_team(value):
+def _leavers_by_team(value: object) -> str:
     expected = _leavers()
     answer = table(value, "leavers_by_team", list(expected.index))
     for team, got in answer.items():
@@ -440,7 +441,7 @@ def _leavers_by_team(value):
 
 @exercise("diagnosis", "02_managing", ["diagnosis"],
           "Diagnose a manager's style from the team's CRM records")
-def _diagnosis(value):
+def _diagnosis(value: object) -> str:
     answer = table(value, "diagnosis", list(data.CRM_TEAMS))
     expected = {team: nearest_style(style) for team, style in data.CRM_TEAMS.items()}
     wrong = []
@@ -469,7 +470,7 @@ def _engagement_gain() -> pd.Series:
 
 @exercise("most_helped_driver", "03_leading", ["most_helped_driver"],
           "See that people respond to different things: who gains most from tailoring")
-def _most_helped_driver(value):
+def _most_helped_driver(value: object) -> str:
     driver = choice(value, "most_helped_driver", list(DRIVERS))
     gain = _engagement_gain()
     if driver != gain.idxmax():
@@ -493,7 +494,7 @@ def _skill_gain() -> pd.Series:
 
 @exercise("skill_gain_by_tier", "03_leading", ["skill_gain_by_tier"],
           "See where coaching pays: skill gained by starting tier")
-def _skill_gain_by_tier(value):
+def _skill_gain_by_tier(value: object) -> str:
     expected = _skill_gain()
     answer = table(value, "skill_gain_by_tier", list(TIERS))
     for tier, got in answer.items():
@@ -520,7 +521,7 @@ def _trust_weeks() -> tuple[int, int]:
 
 @exercise("trust_speed", "03_leading", ["weeks_to_rise", "weeks_to_fall"],
           "Measure that trust is slow to build and quick to fall")
-def _trust_speed(rise, fall):
+def _trust_speed(rise: object, fall: object) -> str:
     rise = whole(rise, "weeks_to_rise")
     fall = whole(fall, "weeks_to_fall")
     expected = _trust_weeks()
@@ -544,7 +545,7 @@ def _share_lost() -> pd.Series:
 
 @exercise("share_lost", "04_impact", ["share_lost"],
           "Measure the cost of a setback under each style")
-def _share_lost_check(value):
+def _share_lost_check(value: object) -> str:
     expected = _share_lost()
     answer = table(value, "share_lost", list(expected.index))
     for name, got in answer.items():
@@ -561,7 +562,7 @@ def _share_lost_check(value):
 
 @exercise("most_brittle", "04_impact", ["most_brittle"],
           "Name the style whose results are most brittle")
-def _most_brittle(value):
+def _most_brittle(value: object) -> str:
     name = choice(value, "most_brittle", list(THREE))
     expected = _share_lost()
     if name != expected.idxmax():
@@ -571,7 +572,7 @@ def _most_brittle(value):
 
 @exercise("safe_best", "04_impact", ["safe_best"],
           "Read two landscapes at once: the best revenue with attrition at most 10%")
-def _safe_best(value):
+def _safe_best(value: object) -> str:
     control, inspiration = pair(value, "safe_best")
     grid = style_grid(Scenario.default())
     safe = grid[grid["attrition"] <= 0.10]
@@ -600,7 +601,7 @@ def _driller_run() -> pd.Series:
 
 @exercise("switch_gain", "05_shifting", ["switch_gain"],
           "Measure the payoff of switching from the Driller to the Coach in week 10")
-def _switch_gain(value):
+def _switch_gain(value: object) -> str:
     gain = number(value, "switch_gain")
     expected = float(_switch_runs(10).sum() - _driller_run().sum())
     if not close(gain, expected, rel=0.03):
@@ -612,7 +613,7 @@ def _switch_gain(value):
 
 @exercise("late_share", "05_shifting", ["late_share"],
           "See that leadership pays later: the share of the gain earned after week 26")
-def _late_share(value):
+def _late_share(value: object) -> str:
     share = number(value, "late_share")
     gap = _switch_runs(10) - _driller_run()
     expected = float(gap.loc[27:].sum() / gap.sum())
@@ -630,12 +631,12 @@ SWITCH_WEEKS = (1, 10, 20, 30, 40)
 
 @exercise("best_switch_week", "05_shifting", ["best_switch_week"],
           "Compare switch weeks: when is the best time to start leading")
-def _best_switch_week(value):
+def _best_switch_week(value: object) -> str:
     week = whole(value, "best_switch_week")
     totals = {k: float(_switch_runs(k).sum()) for k in SWITCH_WEEKS}
     if week not in totals:
         raise WrongShape(f"`best_switch_week` is {week}; pick one of {list(SWITCH_WEEKS)}.")
-    best = max(totals, key=totals.get)
+    best = max(totals, key=lambda k: totals[k])
     if week != best:
         raise Hint(f"Switching in week {week} earns ${totals[week]:,.0f}k; another week earns "
                    "more. Compare the year revenue of each switch week (runs=40, seed=7).")
@@ -645,7 +646,7 @@ def _best_switch_week(value):
 
 @exercise("self_assessment", "05_shifting", ["my_answers"],
           "Place yourself on the style map")
-def _self_assessment(value):
+def _self_assessment(value: object) -> str:
     if not isinstance(value, Mapping):
         raise WrongType(f"`my_answers` should be a dict of statement -> 1..5; it holds "
                         f"{_kind(value)}.")
@@ -659,7 +660,7 @@ def _self_assessment(value):
 
 
 # -- 06 capstone ------------------------------------------------------------------------------
-def _policy(value) -> Callable:
+def _policy(value: object) -> Callable:
     if isinstance(value, Style):
         raise WrongType("`my_policy` is a fixed Style; write a function (week, state) -> Style "
                         "that looks at `state` and changes style when it matters.")
@@ -670,6 +671,8 @@ def _policy(value) -> Callable:
                           "cell, then run this check.")
     if problem is not None:
         raise Hint(f"Your policy could not run: {problem}.")
+    if not callable(value):  # policy_problem said it runs, so it is a function
+        raise WrongType(f"`my_policy` should be a function; it holds {_kind(value)}.")
     return value
 
 
@@ -685,7 +688,7 @@ def policy_revenue(policy: Callable, scenario: str) -> float:
 
 @exercise("policy_runs", "06_capstone", ["my_policy"],
           "Write a policy: a function from what a manager sees to a style")
-def _policy_runs(value):
+def _policy_runs(value: object) -> str:
     policy = _policy(value)
     styles = {policy_style for policy_style in _styles_used(policy)}
     if len(styles) < 2:
@@ -702,7 +705,7 @@ def _styles_used(policy: Callable) -> list[tuple[float, float]]:
 
 @exercise("policy_beats_fixed", "06_capstone", ["my_policy"],
           "Beat every fixed named style on the default scenario")
-def _policy_beats_fixed(value):
+def _policy_beats_fixed(value: object) -> str:
     policy = _policy(value)
     fixed = _fixed_revenue("default")
     mine = policy_revenue(policy, "default")
@@ -716,7 +719,7 @@ def _policy_beats_fixed(value):
 
 @exercise("policy_unseen", "06_capstone", ["my_policy"],
           "Test a policy on scenarios it was not written for")
-def _policy_unseen(value):
+def _policy_unseen(value: object) -> str:
     policy = _policy(value)
     behind = []
     for scenario in UNSEEN:
@@ -733,7 +736,7 @@ def _policy_unseen(value):
 
 @exercise("results_table", "06_capstone", ["results"],
           "Build a comparison table of managers across scenarios")
-def _results_table(value):
+def _results_table(value: object) -> str:
     if not isinstance(value, pd.DataFrame):
         raise WrongType(f"`results` should be a DataFrame; it holds {_kind(value)}.")
     rows = [*THREE, "Navigator"]

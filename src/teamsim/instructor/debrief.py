@@ -24,12 +24,13 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from teamsim.analysis.measures import CAPSTONE_SCENARIOS, capstone_year, style_grid
-from teamsim.charts import STYLE_COLOURS
+from teamsim.charts import STYLE_COLOURS, layered
 from teamsim.instructor.grading import (
     CAPSTONE,
     ROOT,
@@ -37,7 +38,7 @@ from teamsim.instructor.grading import (
     grade_folder,
     write_results,
 )
-from teamsim.model import STYLES, Scenario, navigator
+from teamsim.model import STYLES, Policy, Scenario, Style, navigator
 
 INSTRUCTOR = ROOT / "instructor"
 EXAMPLE_RESULTS = INSTRUCTOR / "example_results"
@@ -99,7 +100,8 @@ def references() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The fixed named styles and the Navigator on the shared scenarios, with the grader's
     runs and seed: (figures per manager and scenario, the Navigator's style week by week)."""
     rows, weeks = [], pd.DataFrame()
-    for name, manager in [*STYLES.items(), ("Navigator", navigator)]:
+    managers: list[tuple[str, Style | Policy]] = [*STYLES.items(), ("Navigator", navigator)]
+    for name, manager in managers:
         year, levers = capstone_year(manager)
         rows += [{"manager": name, **row} for row in year]
         if name == "Navigator":
@@ -148,12 +150,12 @@ LABEL_PLACES = {"Coach": (0.04, -0.07, "left"), "Navigator": (-0.04, 0.08, "righ
 """Where the names of the references that sit among the class's dots go (dx, dy, align)."""
 
 
-def halo_text(chart: alt.Chart, **encoding) -> alt.LayerChart:
+def halo_text(chart: alt.Chart, **encoding: Any) -> alt.LayerChart:
     """Text with a white outline under it, readable on any background."""
     mark = {k: v for k, v in chart.mark.to_dict().items() if k != "type"}
-    return alt.layer(chart.mark_text(**{**mark, "stroke": "white", "strokeWidth": 4,
-                                        "strokeJoin": "round"}).encode(**encoding),
-                     chart.encode(**encoding))
+    return layered(chart.mark_text(**{**mark, "stroke": "white", "strokeWidth": 4,
+                                      "strokeJoin": "round"}).encode(**encoding),
+                   chart.encode(**encoding))
 
 
 def class_map(results: ClassResults, refs: pd.DataFrame, land: pd.DataFrame,
@@ -201,7 +203,7 @@ def class_map(results: ClassResults, refs: pd.DataFrame, land: pd.DataFrame,
                                        stroke="black", strokeWidth=1).encode(**axis)
     top = halo_text(alt.Chart(ranks).mark_text(align="left", dx=9, dy=2, fontSize=11,
                                                color="black"), **axis, text="label:N")
-    return alt.layer(heat, styles, *names, dots, top).properties(
+    return layered(heat, styles, *names, dots, top).properties(
         width=size, height=size,
         description="The style map: revenue of every fixed style in grey, the named styles and "
                     "the Navigator as diamonds, the class's policies as orange dots")
@@ -227,7 +229,7 @@ def leaderboard_chart(results: ClassResults, refs: pd.DataFrame, width: int = 42
         color=alt.Color("group:N", title=None, scale=colours))
     coach = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3], color="black"
                                                             ).encode(x="x:Q")
-    return alt.layer(bars, coach).properties(
+    return layered(bars, coach).properties(
         width=width, height=height,
         description="Bars of each policy's year revenue as a share of the Coach's, best first, "
                     "with the named styles and the Navigator among them")
@@ -252,7 +254,7 @@ def scenario_chart(results: ClassResults, refs: pd.DataFrame, width: int = 460
                                         stroke="white").encode(
         x=x, y=y, yOffset=alt.value(-8),
         color=alt.Color("manager:N", title="Reference", scale=_reference_colours()))
-    return alt.layer(dots, marks).properties(
+    return layered(dots, marks).properties(
         width=width, height=70 * len(rows),
         description="For each shared scenario, the class's policies (orange dots) and the "
                     "named styles and the Navigator (diamonds) by revenue against the Coach")
@@ -273,6 +275,8 @@ def paths_chart(results: ClassResults, refs: pd.DataFrame, refs_weeks: pd.DataFr
     weeks = pd.concat([results.weeks[results.weeks["student"].isin(names)],
                        refs_weeks[["student", "week", "control", "inspiration"]]])
     shock = Scenario.default()
+    if shock.shock_end is None:
+        raise ValueError("paths_chart shades the default scenario's shock, and it has none")
     band = pd.DataFrame({"start": [shock.shock_start - 0.5], "end": [shock.shock_end + 0.5]})
     palette = ["#0072B2", "#D55E00", "#CC79A7", "#56B4E9"][:len(names)]
     colours = alt.Scale(domain=[*names, "Navigator"], range=[*palette, STYLE_COLOURS["Navigator"]])
@@ -285,7 +289,7 @@ def paths_chart(results: ClassResults, refs: pd.DataFrame, refs_weeks: pd.DataFr
             color=alt.Color("student:N", title="Policy", scale=colours),
             strokeDash=alt.condition(alt.datum.student == "Navigator", alt.value([5, 3]),
                                      alt.value([1, 0])))
-        panels.append(alt.layer(shade, lines).properties(width=width, height=120))
+        panels.append(layered(shade, lines).properties(width=width, height=120))
     return alt.vconcat(*panels).properties(
         description="Control and inspiration week by week for the top policies and the "
                     "Navigator on the default year; the market shock is shaded")
@@ -343,6 +347,8 @@ def example(cell_timeout: float = 60.0) -> None:
 
     spec = importlib.util.spec_from_file_location("example_class",
                                                   INSTRUCTOR / "example_class.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {INSTRUCTOR / 'example_class.py'}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     with tempfile.TemporaryDirectory(prefix="debrief-") as tmp:

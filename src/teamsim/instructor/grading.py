@@ -66,8 +66,13 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from teamsim.course.book import REPO
+
+if TYPE_CHECKING:  # the worker imports nbformat and nbclient only when it needs them
+    from nbclient import NotebookClient
+    from nbformat import NotebookNode
 
 ROOT = REPO
 """The course's checkout: the workbook sources and the grading bundles are found there."""
@@ -180,7 +185,7 @@ def kind_of_file(data: bytes) -> str:
     return "plain text"
 
 
-def read_submission(path: Path):
+def read_submission(path: Path) -> NotebookNode:
     """The submission as an nbformat v4 notebook, or :class:`NotGradable` with the reason."""
     import nbformat
 
@@ -209,7 +214,7 @@ def read_submission(path: Path):
         return rebuilt(raw)
 
 
-def rebuilt(raw: dict):
+def rebuilt(raw: dict) -> NotebookNode:
     """A notebook made again from the cells of a not-quite-valid one; :class:`NotGradable` if
     a cell has no proper type or text."""
     from nbformat import v4
@@ -234,7 +239,7 @@ def rebuilt(raw: dict):
     return v4.new_notebook(cells=cells, metadata=metadata)
 
 
-def assignment_of(nb) -> str | None:
+def assignment_of(nb: NotebookNode) -> str | None:
     return nb.metadata.get("otter", {}).get("assignment_name")
 
 
@@ -303,7 +308,7 @@ def names(items: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def structure_problems(nb, bundle: Bundle) -> list[str]:
+def structure_problems(nb: NotebookNode, bundle: Bundle) -> list[str]:
     """Graded cells that were deleted, or answers whose name was changed, in words.
 
     An answer left as it was handed out (still ``...``) is not a problem, only unanswered: its
@@ -333,9 +338,10 @@ def structure_problems(nb, bundle: Bundle) -> list[str]:
     return problems
 
 
-def written_answers(nb, bundle: Bundle) -> dict[str, str]:
+def written_answers(nb: NotebookNode, bundle: Bundle) -> dict[str, str]:
     """The open-ended answers: the Markdown between each question's markers, in order."""
-    blocks, inside = [], None
+    blocks: list[str] = []
+    inside: list[str] | None = None
     for cell in nb.cells:
         if "<!-- BEGIN QUESTION -->" in cell.source:
             inside = []
@@ -398,7 +404,7 @@ def record_policy(out_path: str, env: dict) -> None:
 
 
 # -- the worker: one submission ----------------------------------------------------------------
-def grade_notebook(nb, bundle: Bundle, workdir: Path, cell_timeout: float,
+def grade_notebook(nb: NotebookNode, bundle: Bundle, workdir: Path, cell_timeout: float,
                    pid_file: Path | None = None) -> dict:
     """Run a readable submission in a fresh kernel and grade it; never raises for the
     submission's sake (problems come back in words)."""
@@ -437,8 +443,11 @@ def grade_notebook(nb, bundle: Bundle, workdir: Path, cell_timeout: float,
     stopped = None
     try:
         with client.setup_kernel():
-            if pid_file is not None and getattr(client.km.provisioner, "pid", None):
-                pid_file.write_text(str(client.km.provisioner.pid))
+            # The local provisioner knows its kernel's pid (another one may not: no pid file).
+            provisioner = client.km.provisioner if client.km is not None else None
+            pid = getattr(provisioner, "pid", None)
+            if pid_file is not None and pid:
+                pid_file.write_text(str(pid))
             for index, cell in enumerate(run_nb.cells):
                 client.execute_cell(cell, index)
                 if errors.get(index, ("",))[0] == TIMEOUT_NAME and not responsive(client):
@@ -484,7 +493,7 @@ def grade_notebook(nb, bundle: Bundle, workdir: Path, cell_timeout: float,
             "written": written_answers(nb, bundle)}
 
 
-def responsive(client, probe_s: float = STUCK_PROBE_S) -> bool:
+def responsive(client: NotebookClient, probe_s: int = STUCK_PROBE_S) -> bool:
     """After a timeout: does the kernel answer a trivial cell within ``probe_s`` seconds?"""
     import nbformat
     from nbclient.exceptions import CellTimeoutError
@@ -492,8 +501,10 @@ def responsive(client, probe_s: float = STUCK_PROBE_S) -> bool:
     probe = nbformat.v4.new_code_cell("pass")
     saved = client.timeout, client.interrupt_on_timeout, client.error_on_timeout, \
         client.on_cell_error
-    client.timeout, client.interrupt_on_timeout, client.error_on_timeout = probe_s, False, None
-    client.on_cell_error = None
+    client.timeout, client.interrupt_on_timeout = probe_s, False  # timeout is an Integer trait
+    # nbclient declares both traits allow_none, but traitlets types them as never None.
+    client.error_on_timeout = None  # type: ignore[assignment]
+    client.on_cell_error = None  # type: ignore[assignment]
     client.nb.cells.append(probe)
     try:
         client.execute_cell(probe, len(client.nb.cells) - 1)
@@ -545,7 +556,7 @@ def submissions_in(folder: Path) -> list[tuple[str, Path | None, str]]:
 
     A sub-folder holding exactly one notebook is graded under the sub-folder's name (some
     learning platforms download one folder per student)."""
-    entries = []
+    entries: list[tuple[str, Path | None, str]] = []
     for entry in sorted(Path(folder).iterdir()):
         if entry.name.startswith(".") or entry.name.endswith("~"):
             continue
@@ -570,7 +581,7 @@ def guess_assignment(files: Iterable[Path], known: Sequence[str]) -> str:
         except (NotGradable, OSError):
             name = None
         name = name or next((k for k in known if k in path.name), None)
-        if name in known:
+        if name is not None and name in known:
             votes[name] += 1
     if not votes:
         raise SystemExit("Could not tell which assignment these submissions are: pass "
@@ -790,7 +801,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         limit = int(args.memory_gb * 1024**3)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # the kernel inherits it
-        sys.modules.setdefault(SLOW_OPTIONAL, None)
+        # None in sys.modules blocks the import (see SLOW_OPTIONAL); typeshed allows only modules.
+        sys.modules.setdefault(SLOW_OPTIONAL, None)  # type: ignore[arg-type]
         bundle = Bundle.load(args.assignment, args.grading_dir)
         outcome = work(args.worker, bundle, args.result.parent, args.cell_timeout,
                        args.pid_file)

@@ -226,7 +226,7 @@ def summary_frame(per_team: dict[str, np.ndarray], groups: int, runs: int) -> pd
 class Result:
     """The outcome of :func:`simulate`: weekly team records, rep records and a summary."""
 
-    def __init__(self, style, scenario: Scenario, runs: int, seed: int, team: dict,
+    def __init__(self, style: Style | Policy, scenario: Scenario, runs: int, seed: int, team: dict,
                  reps: dict, drivers: np.ndarray) -> None:
         self.style = style
         self.scenario = scenario
@@ -302,7 +302,7 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     scenario = checked_scenario(scenario)
     check_runs_seed(runs, seed)
     fixed = isinstance(style, Style)
-    if fixed:
+    if isinstance(style, Style):
         levers = constant_levers([style], runs)
     elif callable(style):
         levers = policy_levers(style, scenario, runs)
@@ -316,7 +316,7 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     return Result(style, scenario, runs, seed, team, reps, drivers)
 
 
-def sweep(controls: Sequence[float], inspirations: Sequence[float],
+def sweep(controls: Sequence[float] | np.ndarray, inspirations: Sequence[float] | np.ndarray,
           scenario: Scenario | None = None, runs: int = 100, seed: int = 0,
           tailoring: float = 0.5, weekly: bool = False) -> pd.DataFrame:
     """Simulate every (control, inspiration) pair; return one row per style.

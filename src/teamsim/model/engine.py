@@ -179,11 +179,14 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
     noise_shared = np.sqrt(p.team_noise_share)
     win_a, win_b = p.win_base * (1.0 - p.win_skill / 2), p.win_base * p.win_skill
     effort_a, effort_b = 1.0 - p.effort_engagement / 2, p.effort_engagement
-    asked, m = None, None
+    # The levers' effects are recomputed only when ``levers`` hands back a new tuple (a fixed
+    # style hands back the same one every week); week 1 always makes the first Manager.
+    asked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    m: Manager | None = None
 
     for t in range(weeks):
         chosen = levers(t, team)
-        if chosen is not asked:
+        if m is None or chosen is not asked:
             asked, m = chosen, Manager(p, size, s.driver, *chosen)
         team["control"][t] = chosen[0][:, 0]
         team["inspiration"][t] = chosen[1][:, 0]
@@ -195,7 +198,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
                 s.active.sum(1, keepdims=True), 1.0)
             s.adapt += (p.adaptation_rate * trust_now * m.inspiration * (1.0 - m.control)
                         * (1.0 - s.adapt))
-            depth = scenario.shock_depth * (1.0 - s.adapt)
+            depth: np.ndarray | float = scenario.shock_depth * (1.0 - s.adapt)
         else:
             depth = 0.0
         demand = scenario.demand * (1.0 - depth)
