@@ -19,6 +19,8 @@ from nbclient import NotebookClient
 
 from teamsim.instructor import debrief
 
+pytestmark = pytest.mark.instructor
+
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUCTOR = ROOT / "instructor"
 NOTEBOOK = INSTRUCTOR / "debrief.ipynb"
