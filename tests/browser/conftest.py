@@ -151,6 +151,11 @@ def base_url(book: Path):
 
 @pytest.fixture(scope="session")
 def browser() -> Browser:
+    """Debian's Chromium; skipped, with the reason, where it is not installed (a bare `pytest`
+    on a machine without it; `make test-book` installs it first)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"Debian's chromium is not installed ({CHROMIUM} not found): run "
+                    "`make chromium` (as root) to run the browser tests")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

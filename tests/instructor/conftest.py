@@ -1,4 +1,5 @@
-"""Shared set-up for the instructor kit's tests.
+"""Shared set-up for the instructor kit's tests (marked ``instructor``; ``make test-instructor``
+runs them, ``make test-model`` leaves them out, a bare ``pytest`` runs them with the rest).
 
 The capstone is assigned afresh into a temporary folder once per run (``tools/assign.py
 --student-dir --grading-dir``): that gives an up-to-date grading bundle on a fresh checkout,
@@ -26,17 +27,6 @@ CELL_TIMEOUT_S = 20
 """Long enough for any honest cell on a busy 2-core machine, short enough for the loops."""
 MARKER = "TEAMSIM_GRADING_TEST"
 """An environment variable every worker and kernel of these tests inherits, to find strays."""
-
-
-def pytest_ignore_collect(collection_path, config):
-    """These tests have their own target, ``make test-instructor``, as the notebook, lab and
-    browser tests have theirs: a run over the whole ``tests/`` folder (``make test-model``)
-    leaves them out unless this folder, or a file in it, is named."""
-    path = collection_path.resolve()
-    if path != HERE and HERE not in path.parents:
-        return None
-    named = [Path(str(arg).split("::")[0]).resolve() for arg in config.args]
-    return None if any(p == HERE or HERE in p.parents for p in named) else True
 
 
 def load_example_class():

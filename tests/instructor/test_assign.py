@@ -19,6 +19,8 @@ import pytest
 
 from teamsim.instructor.grading import CAPSTONE
 
+pytestmark = pytest.mark.instructor
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "workbook").glob("[0-9][0-9]_*.md"))
 NAMES = [s.stem for s in SOURCES]

@@ -4,8 +4,11 @@ in a fresh kernel, on the example results and on a freshly graded class; its cha
 from __future__ import annotations
 
 import base64
+import json
 import os
+import re
 import struct
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +18,8 @@ import pytest
 from nbclient import NotebookClient
 
 from teamsim.instructor import debrief
+
+pytestmark = pytest.mark.instructor
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUCTOR = ROOT / "instructor"
@@ -97,6 +102,18 @@ def test_results_and_tables(graded_class):
     assert students["vs the Coach"].is_monotonic_decreasing
     assert board.loc[board["policy"] == "Coach", "vs the Coach"].item() == 100.0
     assert students.iloc[0]["grade (%)"] == 100.0
+    coach = refs[refs["manager"] == "Coach"].set_index("scenario")["revenue"]
+    policies = named.policies
+    share = (policies["revenue"] / policies["scenario"].map(coach)).groupby(
+        policies["student"]).mean()
+    grades = named.grades.set_index("student")["percentage"]
+    for row in students.to_dict("records"):
+        assert row["vs the Coach"] == pytest.approx(100 * share[row["policy"]], abs=0.05), row
+        assert row["grade (%)"] == grades[row["policy"]], row
+        for scenario in debrief.SHARED_SCENARIOS:
+            mine = policies[(policies["student"] == row["policy"])
+                            & (policies["scenario"] == scenario)]["revenue"].item()
+            assert row[scenario] == pytest.approx(mine, abs=0.5), (row, scenario)
 
 
 def test_charts_hold_every_policy_and_every_reference(graded_class):
@@ -112,15 +129,65 @@ def test_charts_hold_every_policy_and_every_reference(graded_class):
     lines = {row["student"] for data in paths_chart["datasets"].values() for row in data
              if "student" in row}
     assert "Navigator" in lines and len(lines) == 4
-    for chart in (debrief.class_map(results, refs, debrief.landscape()),
-                  debrief.scenario_chart(results, refs)):
-        assert chart.to_dict()["description"]
+
+
+def layer_rows(chart, mark: str) -> list[dict]:
+    """The data rows of the one layer of ``chart`` drawn with ``mark`` (e.g. "circle")."""
+    spec = chart.to_dict()
+    (layer,) = [lay for lay in spec["layer"] if lay.get("mark", {}).get("type") == mark]
+    return spec["datasets"][layer["data"]["name"]]
+
+
+def test_class_map_places_every_policy_and_reference(graded_class):
+    _, _, _, paths = graded_class
+    results = debrief.load(paths["grades"].parent)
+    refs, _ = debrief.references()
+    chart = debrief.class_map(results, refs, debrief.landscape())
+    default = results.policies[results.policies["scenario"] == "default"]
+    dots = {(r["student"], r["control"], r["inspiration"]) for r in layer_rows(chart, "circle")}
+    assert dots == set(zip(default["student"], default["control"], default["inspiration"]))
+    named = refs[refs["scenario"] == "default"]
+    diamonds = {r["manager"]: (r["control"], r["inspiration"]) for r in layer_rows(chart, "point")}
+    assert diamonds == dict(zip(named["manager"], zip(named["control"], named["inspiration"])))
+    grid = layer_rows(chart, "rect")
+    assert {(round(r["control"], 2), round(r["inspiration"], 2)) for r in grid} == {
+        (c / 10, i / 10) for c in range(11) for i in range(11)}
+
+
+def test_scenario_chart_shows_each_revenue_against_the_coach(graded_class):
+    _, _, _, paths = graded_class
+    results = debrief.load(paths["grades"].parent)
+    refs, _ = debrief.references()
+    chart = debrief.scenario_chart(results, refs)
+    coach = {r.scenario: r.revenue for r in refs[refs["manager"] == "Coach"].itertuples()}
+    dots = layer_rows(chart, "circle")
+    assert len(dots) == len(results.policies)
+    for row in dots:
+        assert row["vs_coach"] == pytest.approx(row["revenue"] / coach[row["scenario"]]), row
+    diamonds = layer_rows(chart, "point")
+    assert {(r["manager"], r["scenario"]) for r in diamonds} == {
+        (m, s) for m in debrief.REFERENCES for s in debrief.SHARED_SCENARIOS}
+    assert {r["vs_coach"] for r in diamonds if r["manager"] == "Coach"} == {1.0}
+    navigator = [r for r in diamonds if r["manager"] == "Navigator"]
+    for row in navigator:
+        assert row["vs_coach"] == pytest.approx(row["revenue"] / coach[row["scenario"]]), row
 
 
 def test_codes_are_stable_and_distinct(example):
+    """The same name gets the same code in any process (no salted hash()), and codes do not
+    show the name."""
     codes = [debrief.code_for(name) for name in example.STUDENTS]
     assert len(set(codes)) == len(codes)
-    assert debrief.code_for("bruno") == debrief.code_for("bruno")
+    assert all(re.fullmatch(r"P-[0-9A-F]{4}", code) for code in codes), codes
+    for name, code in zip(example.STUDENTS, codes):
+        assert name.lower() not in code.lower()
+    script = ("import json, sys; from teamsim.instructor.debrief import code_for; "
+              "print(json.dumps([code_for(n) for n in sys.argv[1:]]))")
+    for hash_seed in ("1", "2"):
+        elsewhere = subprocess.run([sys.executable, "-c", script, *example.STUDENTS],
+                                   capture_output=True, text=True, check=True,
+                                   env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        assert json.loads(elsewhere.stdout) == codes
 
 
 def test_missing_results_say_what_to_run(tmp_path):

@@ -25,6 +25,8 @@ from teamsim.instructor.grading import (
     structure_problems,
 )
 
+pytestmark = pytest.mark.instructor
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CASES = {

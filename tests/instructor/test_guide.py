@@ -10,6 +10,8 @@ import jupytext
 import pytest
 import yaml
 
+pytestmark = pytest.mark.instructor
+
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "book" / "appendix_instructor.md"
 

@@ -123,6 +123,11 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    """Debian's Chromium; skipped, with the reason, where it is not installed (a bare `pytest`
+    on a machine without it; `make test-lab` installs it first)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"Debian's chromium is not installed ({CHROMIUM} not found): run "
+                    "`make chromium` (as root) to run the JupyterLab tests")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

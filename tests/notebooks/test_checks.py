@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from teamsim import COACH, Style
-from teamsim.course.checks import EXERCISES, STATUSES, Feedback, check
+from teamsim.course.checks import EXERCISES, STATUSES, Exercise, Feedback, check
 
 # Answers of every kind a student might leave in a variable by mistake.
 MISTYPED = [None, True, "abc", "12", 3.7, -1, float("nan"), [1, 2, 3], (0.5,), {},
@@ -55,7 +55,9 @@ WRONG = {
                                    index=["Driller", "Coach", "Cheerleader", "Navigator"])],
 }
 
-NOT_PASSED = {"missing", "unanswered", "type", "shape", "wrong", "error"}
+# What a mistyped answer may get: words about the answer. Never "missing" (the variable is
+# there) and never "error", which is what check() returns when the checker itself crashed.
+MISTYPED_FEEDBACK = {"unanswered", "type", "shape", "wrong"}
 
 
 def namespace(ex, value) -> dict:
@@ -98,7 +100,21 @@ def test_unfinished_answer(name):
 def test_mistyped_answers(name):
     for value in MISTYPED:
         result = check(name, namespace(EXERCISES[name], value))
-        assert_feedback(result, name, NOT_PASSED - {"missing"})
+        assert_feedback(result, name, MISTYPED_FEEDBACK)
+
+
+def test_a_crashing_checker_is_not_feedback_on_the_answer(monkeypatch):
+    """What test_mistyped_answers guards against: a checker that crashes is reported as
+    "error", and that status is not accepted as feedback on a mistyped answer."""
+    def crashes(value):
+        return value["key"]
+
+    monkeypatch.setitem(EXERCISES, "crashes", Exercise("crashes", "00_getting_started", ("x",),
+                                                        "a checker with a bug", crashes))
+    result = check("crashes", {"x": 3.7})
+    assert result.status == "error", result
+    with pytest.raises(AssertionError):
+        assert_feedback(result, "crashes", MISTYPED_FEEDBACK)
 
 
 @pytest.mark.parametrize("name", sorted(EXERCISES))

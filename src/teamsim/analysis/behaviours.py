@@ -1,8 +1,10 @@
-"""Measure the behaviours the course teaches (P1-P10 of the design) and the calibration.
+"""Measure the behaviours the course teaches (P1-P10, numbered as in :func:`report` and in
+``tests/test_behaviours.py``) and the calibration.
 
 Each function runs the model and returns what it measured; the tests in
 ``tests/test_behaviours.py`` hold the thresholds, the model appendix of the book shows the
 figures, and ``python -m teamsim.analysis.behaviours`` prints them all beside their thresholds.
+The measurements take a ``seed``; its default is the one the book's figures use.
 """
 
 from __future__ import annotations
@@ -41,20 +43,21 @@ def revenue_between(result: Result, first: int, last: int) -> float:
     return float(mean_week(result, "revenue").loc[first:last].sum())
 
 
-def p1_driller_share() -> list[float]:
+def p1_driller_share(seed: int = 101) -> list[float]:
     """The Driller's revenue as a share of the Coach's, period by period."""
-    runs = three_styles()
+    runs = three_styles(True, seed=seed)
     return [revenue_between(runs["Driller"], a, b) / revenue_between(runs["Coach"], a, b)
             for a, b in PERIODS]
 
 
-def summaries(shock: bool = True) -> pd.DataFrame:
+def summaries(shock: bool = True, seed: int = 101) -> pd.DataFrame:
     """One summary row per style, indexed by style name."""
-    return pd.concat({name: r.summary().iloc[0] for name, r in three_styles(shock).items()},
+    return pd.concat({name: r.summary().iloc[0]
+                      for name, r in three_styles(shock, seed=seed).items()},
                      axis=1).T
 
 
-def p6_setbacks() -> dict[str, dict[str, float | None]]:
+def p6_setbacks(seed: int = 101) -> dict[str, dict[str, float | None]]:
     """Per style: share of revenue lost to the shock from its start to week 52 (against the
     same teams in a calm year), and weeks after the shock's end until the 4-week average is
     back to 90% of the 8 weeks before the shock (None if not by week 52)."""
@@ -62,7 +65,7 @@ def p6_setbacks() -> dict[str, dict[str, float | None]]:
     start, end = scenario.shock_start, scenario.shock_end
     if end is None:
         raise ValueError("p6_setbacks needs the default scenario's shock, found none")
-    shocked, calm = three_styles(True), three_styles(False)
+    shocked, calm = three_styles(True, seed=seed), three_styles(False, seed=seed)
     out = {}
     for name in THREE:
         lost = 1 - revenue_between(shocked[name], start, 52) / revenue_between(
@@ -76,16 +79,16 @@ def p6_setbacks() -> dict[str, dict[str, float | None]]:
     return out
 
 
-def p7_patience(runs: int = RUNS) -> dict[str, float]:
+def p7_patience(runs: int = RUNS, seed: int = 7) -> dict[str, float]:
     """Activity the week control rises (0.3 -> 0.8 in week 20) against the week before, and
     weeks for trust to make 63% of its change when inspiration rises (0.2 -> 0.8 in week 10)
     and when it falls (0.8 -> 0.2), in a calm year."""
     calm = Scenario.no_shock()
     activity = mean_week(simulate(switch_at(20, Style(0.3, 0.5), Style(0.8, 0.5)), calm,
-                                  runs=runs, seed=7), "activities")
+                                  runs=runs, seed=seed), "activities")
     cold, warm = Style(0.5, 0.2), Style(0.5, 0.8)
-    rising = mean_week(simulate(switch_at(10, cold, warm), calm, runs=runs, seed=7), "trust")
-    falling = mean_week(simulate(switch_at(10, warm, cold), calm, runs=runs, seed=7), "trust")
+    rising = mean_week(simulate(switch_at(10, cold, warm), calm, runs=runs, seed=seed), "trust")
+    falling = mean_week(simulate(switch_at(10, warm, cold), calm, runs=runs, seed=seed), "trust")
     return {
         "activity_jump": float(activity.loc[20] / activity.loc[19]),
         "trust_gain": float(rising.iloc[-1] - rising.loc[9]),
@@ -94,22 +97,24 @@ def p7_patience(runs: int = RUNS) -> dict[str, float]:
     }
 
 
-def skill_gained(inspiration: float, control: float = 0.4, runs: int = RUNS) -> float:
+def skill_gained(inspiration: float, control: float = 0.4, runs: int = RUNS,
+                 seed: int = 8) -> float:
     """Mean skill gained over a calm year by reps who stayed all year."""
-    reps = simulate(Style(control, inspiration), Scenario.no_shock(), runs=runs, seed=8).reps
+    reps = simulate(Style(control, inspiration), Scenario.no_shock(), runs=runs, seed=seed).reps
     stayed = reps[reps.groupby(["run", "rep"])["active"].transform("all")]
     first = stayed[stayed["week"] == 1].set_index(["run", "rep"])["skill"]
     last = stayed[stayed["week"] == stayed["week"].max()].set_index(["run", "rep"])["skill"]
     return float((last - first).mean())
 
 
-def best_control(team_size: int, inspiration: float = 0.4, runs: int = 150) -> float:
+def best_control(team_size: int, inspiration: float = 0.4, runs: int = 150,
+                 seed: int = 9) -> float:
     """Best control at fixed inspiration by yearly revenue (common starting teams), located
     by a parabola through the best point of a 0.05 grid and its two neighbours."""
     step = 0.05
     grid = np.round(np.arange(0.3, 1.0 + 1e-9, step), 2)
     scenario = dataclasses.replace(Scenario.default(), team_size=team_size)
-    revenue = sweep(grid, [inspiration], scenario, runs=runs, seed=9)["revenue"].to_numpy()
+    revenue = sweep(grid, [inspiration], scenario, runs=runs, seed=seed)["revenue"].to_numpy()
     k = int(np.clip(revenue.argmax(), 1, len(grid) - 2))
     y0, y1, y2 = revenue[k - 1:k + 2]
     curvature = y0 - 2 * y1 + y2
@@ -117,24 +122,24 @@ def best_control(team_size: int, inspiration: float = 0.4, runs: int = 150) -> f
     return float(grid[k] + np.clip(offset, -1, 1) * step)
 
 
-def p10_no_free_lunch(runs: int = 300) -> dict:
+def p10_no_free_lunch(runs: int = 300, seed: int = 10) -> dict:
     """The best fixed style on the shock scenario (11x11 grid, refined at 0.05 around the
     best) and the adaptive Navigator on the same starting teams."""
     scenario = Scenario.default()
     grid = np.round(np.linspace(0, 1, 11), 2)
-    coarse = sweep(grid, grid, scenario, runs=runs, seed=10)
+    coarse = sweep(grid, grid, scenario, runs=runs, seed=seed)
     top = coarse.loc[coarse["revenue"].idxmax()]
     near = np.round(np.arange(-0.1, 0.101, 0.05), 2)
     fine = sweep(np.clip(top["control"] + near, 0, 1), np.clip(top["inspiration"] + near, 0, 1),
-                 scenario, runs=runs, seed=10)
+                 scenario, runs=runs, seed=seed)
     best = pd.concat([coarse, fine]).sort_values("revenue").iloc[-1]
-    adaptive = simulate(navigator, scenario, runs=runs, seed=10).summary().iloc[0]
+    adaptive = simulate(navigator, scenario, runs=runs, seed=seed).summary().iloc[0]
     return {"coarse_best": top, "best": best, "adaptive": adaptive}
 
 
-def calibration() -> dict[str, float]:
+def calibration(seed: int = 101) -> dict[str, float]:
     """The Coach in a calm year: share of reps at quota and annual attrition."""
-    coach = summaries(shock=False).loc["Coach"]
+    coach = summaries(shock=False, seed=seed).loc["Coach"]
     return {"at_quota": float(coach["at_quota"]), "attrition": float(coach["attrition"])}
 
 
