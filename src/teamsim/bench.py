@@ -11,7 +11,7 @@ import dataclasses
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -74,13 +74,16 @@ def model() -> list[str]:
     return out
 
 
-SECTIONS: dict[str, Callable[[], list[str]]] = {"model": model}
+SECTIONS: dict[str, Callable[[], Iterable[str]]] = {"model": model}
 """Benchmark sections by name; other modules add theirs (e.g. the workbook's dashboards)."""
 SECTIONS["dashboards"] = lambda: __import__("teamsim.dashboard", fromlist=["_"]).bench_dashboards()
+SECTIONS["lab"] = lambda: __import__("teamsim.bench_lab", fromlist=["_"]).bench_lab()
+OPT_IN = {"lab"}
+"""Sections run only when named: ``lab`` starts JupyterLab and Chromium (a few minutes)."""
 
 
 def main(argv: list[str]) -> int:
-    names = argv[1:] or list(SECTIONS)
+    names = argv[1:] or [n for n in SECTIONS if n not in OPT_IN]
     unknown = [n for n in names if n not in SECTIONS]
     if unknown:
         print(f"unknown benchmark section {unknown[0]!r}: choose from {list(SECTIONS)}")
