@@ -104,7 +104,7 @@ data: venv
 	$(PY) -m teamsim.data
 
 # Speed figures (median and p95): the model, the sweep, scaling.
-bench: venv
+bench: venv chromium
 	$(PY) -m teamsim.bench
 
 clean:

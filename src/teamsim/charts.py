@@ -42,10 +42,28 @@ def label(column: str) -> str:
     return LABELS.get(column, column.replace("_", " ").capitalize())
 
 
+LIVE = "teamsim_live_dataset"
+"""The key in ``DataFrame.attrs`` under which :func:`named` records a frame's dataset name."""
+
+
+def named(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` (a shallow copy) to be read from the named dataset ``name``, not inlined.
+
+    A chart built from it reads ``{"data": {"name": name}}``: a live chart
+    (:class:`teamsim.course.livechart.LiveChart`) supplies that dataset's rows and replaces them by
+    name. The frame itself still gives the builders its columns, types and values.
+    """
+    marked = frame.copy(deep=False)
+    marked.attrs = {**frame.attrs, LIVE: name}
+    return marked
+
+
 def source(frame: pd.DataFrame, url: str | None) -> alt.Data | pd.DataFrame:
-    """Rows inline (a DataFrame) or from a published CSV file at ``url``."""
+    """Rows inline (a DataFrame), from a published CSV file at ``url``, or, for a frame marked
+    with :func:`named`, from the dataset of that name."""
     if url is None:
-        return frame
+        name = frame.attrs.get(LIVE)
+        return frame if name is None else alt.NamedData(name=name)
     parse = {c: "number" for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
     return alt.UrlData(url=url, format=alt.CsvDataFormat(type="csv", parse=parse))
 
@@ -55,7 +73,7 @@ def band(shade: tuple[int, int] | pd.DataFrame) -> alt.Chart:
     or one per row of a frame with ``start`` and ``end`` columns."""
     weeks = shade if isinstance(shade, pd.DataFrame) else pd.DataFrame(
         {"start": [shade[0]], "end": [shade[1]]})
-    return alt.Chart(weeks).mark_rect(color="#BBBBBB", opacity=0.25).encode(
+    return alt.Chart(source(weeks, None)).mark_rect(color="#BBBBBB", opacity=0.25).encode(
         x="start:Q", x2="end:Q")
 
 
@@ -133,6 +151,8 @@ def explorer(frame: pd.DataFrame, metrics: Sequence[str], sliders: Sequence[str]
 
 def ring_layer(data: alt.Data | pd.DataFrame, size: int) -> alt.Chart:
     """The white square that marks a style on a style map of ``size`` pixels."""
+    if isinstance(data, pd.DataFrame):
+        data = source(data, None)
     return alt.Chart(data).mark_point(shape="square", size=size * 1.6, strokeWidth=3,
                                       color="white", filled=False).encode(
         x="control:O", y=alt.Y("inspiration:O", sort="descending"))

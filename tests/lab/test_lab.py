@@ -6,20 +6,17 @@ no console error and no request to any host but 127.0.0.1 (others are aborted an
 
 JupyterLab runs on a copy of ``notebooks/`` in a temporary folder (running cells must never
 rewrite the committed notebooks), with its own settings and workspace folders, on a free port
-of 127.0.0.1 with a known token. ``LAB_NOTEBOOKS=<folder>`` tests the notebooks of another
-folder. A summary is printed and written to ``_build/lab-summary.json``.
+of 127.0.0.1 with a known token; it is started, and each notebook opened and run, as by the
+slider-to-pixels benchmark (:mod:`teamsim.bench.lab`, generous timeouts: a fresh kernel imports
+the model, bundles Vega for offline use and runs every cell). ``LAB_NOTEBOOKS=<folder>`` tests
+the notebooks of another folder. A summary is printed and written to ``_build/lab-summary.json``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,20 +25,14 @@ import nbformat
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from teamsim.bench.lab import CHROMIUM, CHROMIUM_ARGS, lab_server, open_and_run_all
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = Path(os.environ.get("LAB_NOTEBOOKS", ROOT / "notebooks")).resolve()
 SUMMARY_FILE = ROOT / "_build" / "lab-summary.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
-TOKEN = "workbook-lab-test"
 LOCAL_HOSTS = {"127.0.0.1"}
-# Generous: a fresh kernel imports the model, bundles Vega for offline use and runs every cell.
-RUN_ALL_TIMEOUT_S = 240
 CHART_CHANGE_TIMEOUT_S = 60
 
 
@@ -71,54 +62,11 @@ class Summary:
 SUMMARY = Summary()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on a copy of the workbook; yields its base URL."""
-    work = tmp_path_factory.mktemp("lab")
-    root = work / "notebooks"
-    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    port = free_port()
-    env = dict(os.environ)
-    # The kernel spec runs "python": make it this environment's, which has teamsim.
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["JUPYTER_CONFIG_DIR"] = str(work / "config")
-    env["JUPYTERLAB_SETTINGS_DIR"] = str(work / "settings")
-    env["JUPYTERLAB_WORKSPACES_DIR"] = str(work / "workspaces")
-    env["JUPYTER_RUNTIME_DIR"] = str(work / "runtime")
-    log = (work / "lab.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-         f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False",
-         "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={root}",
-         "--ServerApp.allow_root=True", "--LabApp.extension_manager=readonly",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("JupyterLab did not start:\n"
-                                   + (work / "lab.log").read_text()[-3000:]) from None
-            time.sleep(0.5)
-    yield base
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with lab_server(NOTEBOOKS, tmp_path_factory.mktemp("lab")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -153,27 +101,6 @@ CHART_SVG = ".jp-OutputArea-output .widget-vbox .vega-embed svg"
 CURRENT = "window.jupyterapp.shell.currentWidget"
 
 
-def wait_for_run_all(page: Page, expected_dashboards: int) -> None:
-    """Run every cell and wait until the kernel is idle and every dashboard has drawn."""
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session"
-                           ".kernel", timeout=RUN_ALL_TIMEOUT_S * 1000)
-    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext"
-                           ".kernelDisplayStatus === 'idle'", timeout=RUN_ALL_TIMEOUT_S * 1000)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(
-        """([n, sel]) => {
-            const nb = window.jupyterapp.shell.currentWidget;
-            const busy = nb.sessionContext.kernelDisplayStatus !== 'idle';
-            const pending = [...nb.node.querySelectorAll('.jp-InputPrompt')]
-                .some(p => p.textContent.includes('*'));
-            return !busy && !pending && nb.node.querySelectorAll(sel).length >= n;
-        }""", arg=[expected_dashboards, CHART_SVG], timeout=RUN_ALL_TIMEOUT_S * 1000,
-        polling=500)
-
-
 def chart_text(page: Page, index: int) -> str:
     """The SVG of the index-th dashboard chart in the notebook on show."""
     return page.evaluate(f"([sel, i]) => {CURRENT}.node.querySelectorAll(sel)[i].outerHTML",
@@ -188,11 +115,8 @@ def test_dashboards_run_and_respond(lab, browser, name):
     guard(page, errors)
     try:
         # A workspace of its own, reset: no tab of an earlier test comes back.
-        workspace = Path(name).stem.replace("_", "-")
-        page.goto(f"{lab}/lab/workspaces/{workspace}/tree/{name}?reset&token={TOKEN}",
-                  timeout=120_000)
         expected = expected_dashboards(name)
-        wait_for_run_all(page, expected)
+        open_and_run_all(page, lab, name, expected)
         SUMMARY.notebooks_opened.append(name)
         panel = '[id="' + page.evaluate(f"() => {CURRENT}.id") + '"]'
         errors_text = page.evaluate(

@@ -8,14 +8,17 @@ import os
 import sys
 from pathlib import Path
 
+import altair as alt
 import jupytext
 import nbformat
+import pandas as pd
 import pytest
 from ipywidgets import FloatSlider, IntSlider
 from nbclient import NotebookClient
 
 from teamsim.course.checks import EXERCISES
 from teamsim.course.dashboard import DASHBOARDS, Capstone, FirstLook
+from teamsim.course.livechart import LiveChart, columns, dataset_names
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "workbook").glob("[0-9][0-9]_*.md"))
@@ -114,17 +117,43 @@ def test_dashboard_updates_in_place(name):
     assert {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"} <= set(bundle)
     assert "data:image/png;base64," in bundle["text/html"]
     spec = dash.chart.spec
+    # The chart reads every live frame by its name: no rows are inlined in the spec.
+    assert dataset_names(spec) >= set(dash.data)
+    assert not set(spec.get("datasets", {})) & set(dash.data)
     lever, widget = next((n, w) for n, w in dash.levers.items()
                          if isinstance(w, (FloatSlider, IntSlider)))
     before = json.dumps(dash.data["lines" if "lines" in dash.data else "pick"].to_dict())
+    revs = {key: entry["rev"] for key, entry in dash.chart.data.items()}
     step = widget.step * 2
     dash.update(**{lever: widget.value + step if widget.value + step <= widget.max
                    else widget.value - step})
-    updates = dash.chart._py_to_js_updates
-    assert updates and {u["name"] for u in updates} <= set(spec["datasets"])
     after = json.dumps(dash.data["lines" if "lines" in dash.data else "pick"].to_dict())
     assert after != before
+    sent = dash.sent
+    assert sent and set(sent) == set(dash.data), "the whole state goes out"
+    changed = {key for key, entry in sent.items() if entry["rev"] != revs[key]}
+    assert changed and changed <= set(dash.data)
+    for key in changed:
+        assert sent[key]["columns"] == columns(dash.data[key])
+    json.dumps(sent, allow_nan=False)  # what the kernel's JSON packer accepts
     assert dash.chart.spec is spec, "the chart is never rebuilt"
+
+
+def test_live_chart_sends_only_changes():
+    frame = pd.DataFrame({"x": [1, 2], "y": [0.5, float("nan")], "s": ["a", None]})
+    chart = LiveChart(alt.Chart(alt.NamedData(name="rows")).mark_point().encode(x="x:Q",
+                                                                               y="y:Q"),
+                      {"rows": frame})
+    assert chart.data == {"rows": {"rev": 0, "columns": {"x": [1, 2], "y": [0.5, None],
+                                                          "s": ["a", None]}}}
+    assert chart.update({"rows": frame.copy()}) == {}, "unchanged rows are not sent"
+    sent = chart.update({"rows": frame.assign(x=[3, 4])})
+    assert sent["rows"]["rev"] == 1 and sent["rows"]["columns"]["x"] == [3, 4]
+    assert chart.vegalite()["datasets"]["rows"][0] == {"x": 3, "y": 0.5, "s": "a"}
+    with pytest.raises(ValueError, match="not used by the chart"):
+        LiveChart(chart.spec, {"rows": frame, "other": frame})
+    with pytest.raises(ValueError, match="unknown live dataset"):
+        chart.update({"other": frame})
 
 
 def test_dashboard_levers_validate():

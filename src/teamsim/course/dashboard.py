@@ -1,16 +1,19 @@
 """Live dashboards for the workbook: ipywidgets sliders driving the simulation, one chart each.
 
-Every dashboard is a :class:`Dashboard`: a row of levers (ipywidgets), one ``alt.JupyterChart``
-built once, and a text readout. Moving a lever re-runs the model and swaps the chart's data in
-place: the new rows go to the running Vega view as a change set (the channel JupyterChart uses
-for server-side data updates), so the chart is neither rebuilt nor re-displayed. The charts come
-from :mod:`teamsim.charts`, shared with the book.
+Every dashboard is a :class:`Dashboard`: a row of levers (ipywidgets), one
+:class:`~teamsim.course.livechart.LiveChart` built once, and a text readout. The chart reads
+each frame of :meth:`Dashboard.compute` as a named dataset (its key). Moving a lever re-runs
+the model and sends the frames that changed to the running Vega view, which swaps their rows in
+with a changeset, so the chart is neither rebuilt nor re-displayed (the message format is
+documented in :mod:`teamsim.course.livechart`). The charts come from :mod:`teamsim.charts`,
+shared with the book.
 
 Displayed without a live frontend (the book, a notebook opened before it is run), a dashboard
 shows a static snapshot of its chart with a note on how to run it live, and its plain-text
 form says what the levers are and what the snapshot shows.
 
-Benchmark: ``python -m teamsim.bench dashboards`` times one lever move per dashboard.
+Benchmarks: ``python -m teamsim.bench dashboards`` times one lever move per dashboard in the
+kernel; ``python -m teamsim.bench lab`` times slider-to-pixels in JupyterLab in Chromium.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from teamsim.analysis.measures import TIERS, skill_tier, snap, style_grid
-from teamsim.charts import bars, label, lines_over_time, ring_layer, style_map
+from teamsim.charts import bars, label, lines_over_time, named, ring_layer, style_map
+from teamsim.course.livechart import LiveChart
 from teamsim.model import (
     CHEERLEADER,
     COACH,
@@ -56,47 +60,26 @@ MIDDLE = Style(0.4, 0.4)
 """Where the impact dashboard starts 'your style': the middle of the square."""
 
 
-def offline() -> None:
-    """Make JupyterChart load its JavaScript from the kernel, never from a CDN (once)."""
-    alt.JupyterChart.enable_offline()
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as plain Python values, as Altair writes inline data (NaN becomes None).
-
-    Column by column with ``tolist``: several times faster than Altair's own sanitiser, which
-    matters on every slider move.
-    """
-    columns = []
-    for name in frame.columns:
-        values = frame[name].tolist()
-        if pd.api.types.is_float_dtype(frame[name]):
-            values = [None if v != v else v for v in values]
-        columns.append(values)
-    names = [str(c) for c in frame.columns]
-    return [dict(zip(names, row)) for row in zip(*columns)]
-
-
 class Dashboard:
     """Levers, one live chart and a readout.
 
     Subclasses define :meth:`compute` (lever settings -> named data frames), :meth:`build`
     (those frames -> an Altair chart, called once) and :meth:`describe` (frames -> one line of
-    text). Every frame :meth:`compute` returns must keep its columns from call to call.
+    text). Every frame :meth:`compute` returns must keep its columns from call to call, and
+    :meth:`build` must draw every one of them (it gets them marked with
+    :func:`teamsim.charts.named`, so the chart reads each by its key).
     """
 
     title = "Dashboard"
     caption = ""
 
     def __init__(self, levers: Mapping[str, widgets.ValueWidget]) -> None:
-        offline()
         self.levers = dict(levers)
         self.data = self.compute(**self.settings())
-        self.spec_chart = self.build(self.data)
-        spec = self.spec_chart.to_dict()
-        self.names = self.dataset_names(spec, self.data)
-        self.chart = alt.JupyterChart(self.spec_chart,
-                                      embed_options={"actions": False, "renderer": "svg"})
+        self.spec_chart = self.build({key: named(frame, key) for key, frame in self.data.items()})
+        self.chart = LiveChart(self.spec_chart, self.data)
+        self.sent: dict = {}
+        """What the last move sent to the chart (its new ``data`` state; empty if nothing)."""
         self.readout = widgets.HTML(self.readout_html(), layout=widgets.Layout(margin="0 0 0 8px"))
         for widget in self.levers.values():
             widget.observe(self.on_change, names="value")
@@ -121,18 +104,6 @@ class Dashboard:
         return ""
 
     # -- the live loop -------------------------------------------------------------------------
-    @staticmethod
-    def dataset_names(spec: dict, data: Mapping[str, pd.DataFrame]) -> dict[str, str]:
-        """The name under which each live frame sits in the compiled chart."""
-        found = {}
-        for key, frame in data.items():
-            rows = records(frame)
-            match = [name for name, values in spec.get("datasets", {}).items() if values == rows]
-            if not match:
-                raise ValueError(f"live data {key!r} is not used by the chart")
-            found[key] = match[0]
-        return found
-
     def settings(self) -> dict:
         return {name: widget.value for name, widget in self.levers.items()}
 
@@ -143,9 +114,7 @@ class Dashboard:
     def refresh(self) -> None:
         """Re-run the model for the levers' values and swap the chart's data in place."""
         self.data = self.compute(**self.settings())
-        updates = [{"namespace": "data", "name": self.names[key], "scope": [],
-                    "value": records(frame)} for key, frame in self.data.items()]
-        self.chart._py_to_js_updates = updates
+        self.sent = self.chart.update(self.data)
         self.readout.value = self.readout_html()
         self.moves += 1
 
@@ -177,21 +146,16 @@ class Dashboard:
 
     def snapshot_png(self) -> bytes:
         """The chart for the current setting as a PNG (rendered in the kernel, offline)."""
-        import vl_convert as vlc
-
-        spec = self.spec_chart.to_dict()
-        for key, frame in self.data.items():
-            spec["datasets"][self.names[key]] = records(frame)
-        return vlc.vegalite_to_png(spec, scale=1.0)
+        return self.chart.to_png(scale=1.0)
 
     def __repr__(self) -> str:
-        description = self.spec_chart.to_dict().get("description", "")
+        description = self.chart.spec.get("description", "")
         return (f"{self.title} (a live dashboard). Levers: {self.lever_text()}. "
                 f"Chart: {description}. Now: {self.describe(self.data)} {LIVE_NOTE}")
 
     def snapshot_html(self) -> str:
         png = base64.b64encode(self.snapshot_png()).decode("ascii")
-        alt_text = html.escape(self.spec_chart.to_dict().get("description", self.title))
+        alt_text = html.escape(self.chart.spec.get("description", self.title))
         return (f"<figure style='margin:0'><figcaption><b>{html.escape(self.title)}</b> "
                 f"(snapshot: {html.escape(self.lever_text())})</figcaption>"
                 f"<img src='data:image/png;base64,{png}' alt='{alt_text}'>"

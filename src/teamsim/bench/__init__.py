@@ -1,5 +1,9 @@
 """Speed figures, printed (``make bench`` or ``python -m teamsim.bench [section ...]``).
 
+Sections: ``import`` (``import teamsim`` in a fresh interpreter), ``model`` (simulate, sweep,
+scaling), ``dashboards`` (a slider move in the kernel) and ``lab`` (slider-to-pixels in
+JupyterLab in Chromium, :mod:`teamsim.bench.lab`).
+
 Benchmarks print numbers; they never fail a build. Goals on the 2-core reference machine:
 ``simulate`` runs=1 <= 10 ms, runs=100 <= 40 ms, a 21x21 sweep of 100 runs <= 6 s, time close
 to linear in runs, reps and weeks.
@@ -8,41 +12,21 @@ to linear in runs, reps and weeks.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import ipywidgets as widgets
 import numpy as np
 
+from teamsim.bench.lab import bench_lab
+from teamsim.bench.timing import line, timings
 from teamsim.course.dashboard import DASHBOARDS, Dashboard
 from teamsim.model import COACH, Scenario, simulate, sweep
-
-
-def timings(call: Callable[[], object], repeats: int, warmup: int = 1) -> list[float]:
-    """Wall-clock seconds of ``repeats`` calls after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        call()
-    out = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def p95(values: list[float]) -> float:
-    return float(np.percentile(values, 95))
-
-
-def line(label: str, seconds: list[float], goal: str = "") -> str:
-    scale, unit = (1e3, "ms") if statistics.median(seconds) < 1 else (1.0, "s")
-    text = (f"{label:<44} median {statistics.median(seconds) * scale:8.2f} {unit}   "
-            f"p95 {p95(seconds) * scale:8.2f} {unit}   (n={len(seconds)})")
-    return text + (f"   goal {goal}" if goal else "")
 
 
 def model() -> list[str]:
@@ -108,7 +92,8 @@ def random_move(dash: Dashboard, rng: random.Random) -> dict[str, float | int]:
 
 
 def dashboards(moves: int = 40) -> list[str]:
-    """Kernel-side time per slider move: the model, the frames and the chart update sent."""
+    """Kernel-side time per slider move: the model, the frames and the chart update, serialised
+    as it is sent."""
     out = []
     for name, make in DASHBOARDS.items():
         dash = make()
@@ -118,14 +103,15 @@ def dashboards(moves: int = 40) -> list[str]:
             move = random_move(dash, rng)
             start = time.perf_counter()
             dash.update(**move)
+            json.dumps(dash.sent)  # what goes to the page, as the kernel serialises it
             if i >= 2:  # the first moves warm caches
                 seconds.append(time.perf_counter() - start)
         out.append(line(f"slider move, {name}", seconds, "p95 <= 50 ms"))
     return out
 
 
-SECTIONS: dict[str, Callable[[], list[str]]] = {
-    "import": import_time, "model": model, "dashboards": dashboards}
+SECTIONS: dict[str, Callable[[], Iterable[str]]] = {
+    "import": import_time, "model": model, "dashboards": dashboards, "lab": bench_lab}
 """Benchmark sections by name, in the order ``make bench`` prints them."""
 
 
@@ -141,6 +127,3 @@ def main(argv: list[str]) -> int:
             print(text, flush=True)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

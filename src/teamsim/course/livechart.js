@@ -1,0 +1,101 @@
+// The front end of teamsim's LiveChart widget (see livechart.py for the message format).
+//
+// This file has no imports: livechart.py bundles it with vl_convert.javascript_bundle, which
+// provides `vegaEmbed` (vega-embed) from the pinned vl-convert, so nothing is ever loaded from a
+// CDN. (Its `vega` name comes out as null in vl-convert 1.9, so changesets are made with the
+// view's own `view.changeset()`, the same as `vega.changeset()`.) anywidget calls `render` once
+// per view of the widget.
+
+// {column: [values]} -> [{column: value}, ...]
+function rowsOf(columns) {
+  const names = Object.keys(columns);
+  const n = names.length ? columns[names[0]].length : 0;
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = {};
+    for (const name of names) row[name] = columns[name][i];
+    rows[i] = row;
+  }
+  return rows;
+}
+
+// A performance mark for profiling (teamsim.bench.lab reads them); only the latest is kept.
+function mark(name) {
+  performance.clearMarks(name);
+  performance.mark(name);
+}
+
+function render({ model, el }) {
+  el.classList.add("teamsim-livechart");
+  const target = document.createElement("div");
+  el.appendChild(target);
+  let view = null;
+  let finalize = null;
+  let closed = false;
+  const drawn = {}; // dataset name -> revision the view shows
+
+  // The first draw: the spec with every live dataset's current rows.
+  const embed = async () => {
+    const spec = structuredClone(model.get("spec"));
+    const data = model.get("data");
+    spec.datasets = { ...(spec.datasets || {}) };
+    for (const [name, entry] of Object.entries(data)) {
+      spec.datasets[name] = rowsOf(entry.columns);
+      drawn[name] = entry.rev;
+    }
+    try {
+      const result = await vegaEmbed(target, spec, { renderer: "svg", actions: false });
+      if (closed) {
+        result.finalize();
+        return;
+      }
+      view = result.view;
+      finalize = result.finalize;
+    } catch (error) {
+      target.textContent = `The chart could not be drawn: ${error.message}`;
+      console.error(error);
+    }
+  };
+
+  // New rows for the datasets whose revision changed, as one Vega changeset each, then one
+  // re-run of the dataflow: the chart is updated in place, never rebuilt.
+  const apply = async () => {
+    if (view === null || closed) return;
+    let changed = false;
+    for (const [name, entry] of Object.entries(model.get("data"))) {
+      if (drawn[name] === entry.rev) continue;
+      const rows = rowsOf(entry.columns);
+      view.change(name, view.changeset().remove(() => true).insert(rows));
+      drawn[name] = entry.rev;
+      changed = true;
+    }
+    if (changed) {
+      await view.runAsync();
+      mark("teamsim-livechart:drawn");
+    }
+  };
+
+  // Updates are applied one after another, after the first draw. Updates that arrive while one
+  // is being applied (or before the chart is ready) are queued as one: the next apply reads the
+  // model's latest data, so a burst of slider moves costs one redraw, not one per move.
+  let queue = embed();
+  let waiting = false;
+  const onData = () => {
+    mark("teamsim-livechart:data");
+    if (waiting) return;
+    waiting = true;
+    queue = queue.then(() => {
+      waiting = false;
+      return apply();
+    }).catch((error) => console.error(error));
+  };
+  model.on("change:data", onData);
+
+  return () => {
+    closed = true;
+    model.off("change:data", onData);
+    if (finalize) finalize();
+  };
+}
+
+export default { render };

@@ -1,0 +1,153 @@
+"""LiveChart: a Vega-Lite chart in a notebook whose data the kernel replaces in place.
+
+A small `anywidget <https://anywidget.dev>`_ widget. It draws a Vega-Lite spec once and, on
+:meth:`LiveChart.update`, sends new rows for the spec's live datasets; the browser swaps them
+into the running Vega view with a changeset, so the chart is updated, never rebuilt. It works
+offline: its front end (``livechart.js``, next to this module) is bundled with vega, vega-lite
+and vega-embed by ``vl_convert.javascript_bundle`` from the pinned ``vl-convert-python``, once
+per process, and nothing is fetched from a CDN.
+
+The spec names its live datasets: every view of a live dataset reads ``{"data": {"name":
+NAME}}`` (``alt.NamedData(name=NAME)`` in Altair), so no rows need to be matched by value.
+
+Messages (the widget's synced state, sent by the Jupyter widget protocol)
+------------------------------------------------------------------------
+``spec`` (set once)
+    The Vega-Lite spec as a dict, without the rows of its live datasets.
+``data`` (replaced by every :meth:`LiveChart.update` that changes something)
+    One entry per live dataset, columnar::
+
+        {NAME: {"rev": 3, "columns": {"week": [1, 2, ...], "value": [10.5, null, ...]}}}
+
+    ``rev`` counts the changes of that dataset's rows (0 for the first rows); all columns
+    have the same length, one value per row; values are JSON numbers, strings, booleans or
+    ``null`` (a missing value: NaN or None in the frame). The front end rebuilds the rows
+    ``[{"week": 1, "value": 10.5}, ...]``, and for each dataset whose ``rev`` differs from the
+    one it shows applies ``view.change(NAME, view.changeset().remove(() => true).insert(rows))``
+    (``view.changeset()`` is ``vega.changeset()``) and then one ``view.runAsync()``. Datasets
+    whose rows did not change keep their ``rev`` and are not touched in the view.
+
+An update that arrives before the chart is drawn, or while an earlier one is being applied, is
+queued; a burst of updates is applied as one (the latest state). The chart renders as SVG,
+without the vega-embed action menu. For profiling, the front end leaves two performance marks
+in the page: ``teamsim-livechart:data`` when new data arrives and ``teamsim-livechart:drawn``
+when the view has drawn it (only the latest of each is kept).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from typing import Any
+
+import altair as alt
+import anywidget
+import pandas as pd
+import traitlets
+
+__all__ = ["LiveChart", "columns", "dataset_names", "front_end"]
+
+
+@functools.cache
+def front_end() -> str:
+    """The widget's ES module: ``livechart.js`` bundled with vega-embed, vega-lite and vega."""
+    import vl_convert as vlc
+
+    source = resources.files(__package__).joinpath("livechart.js").read_text(encoding="utf-8")
+    major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
+    return vlc.javascript_bundle(source, vl_version=f"v{major}_{minor}")
+
+
+def columns(frame: pd.DataFrame) -> dict[str, list]:
+    """A frame as ``{column: [values]}`` of plain Python values; missing values become None."""
+    out = {}
+    for name in frame.columns:
+        series = frame[name]
+        values = series.tolist()
+        if series.hasnans:
+            values = [None if missing else v for v, missing in zip(values, series.isna())]
+        out[str(name)] = values
+    return out
+
+
+def rows(cols: Mapping[str, list]) -> list[dict]:
+    """``{column: [values]}`` back to rows ``[{column: value}]`` (as the front end does)."""
+    names = list(cols)
+    return [dict(zip(names, row)) for row in zip(*cols.values())]
+
+
+def _walk(node: object) -> Iterator[dict]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def dataset_names(spec: Mapping) -> set[str]:
+    """The names of the named data sources a Vega-Lite spec reads (``{"data": {"name": ...}}``)."""
+    return {node["data"]["name"] for node in _walk(dict(spec))
+            if isinstance(node.get("data"), dict) and isinstance(node["data"].get("name"), str)}
+
+
+class LiveChart(anywidget.AnyWidget):
+    """A Vega-Lite chart whose named datasets the kernel replaces in place.
+
+    ``spec`` is a Vega-Lite spec (a dict, or an Altair chart) that reads each key of ``data``
+    as a named data source; ``data`` maps those names to data frames. :meth:`update` sends new
+    frames for some or all of them. Each frame must keep its columns from update to update.
+    """
+
+    _esm = traitlets.Unicode().tag(sync=True)
+    spec = traitlets.Dict().tag(sync=True)
+    data = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, spec: Mapping[str, Any] | alt.TopLevelMixin,
+                 data: Mapping[str, pd.DataFrame], **kwargs: Any) -> None:
+        spec = spec.to_dict() if isinstance(spec, alt.TopLevelMixin) else dict(spec)
+        used = dataset_names(spec)
+        unused = sorted(set(data) - used)
+        if unused:
+            raise ValueError(f"live data {unused[0]!r} is not used by the chart (it reads "
+                             f"{sorted(used)})")
+        missing = sorted(used - set(data) - set(spec.get("datasets", {})))
+        if missing:
+            raise ValueError(f"the chart reads dataset {missing[0]!r}, which has no data")
+        state = {name: {"rev": 0, "columns": columns(frame)} for name, frame in data.items()}
+        super().__init__(_esm=front_end(), spec=spec, data=state, **kwargs)
+
+    def update(self, data: Mapping[str, pd.DataFrame]) -> dict:
+        """Replace the rows of the named datasets in ``data``; return the state sent (if any).
+
+        Only datasets whose rows changed get a new ``rev``; when none changed, nothing is sent.
+        """
+        unknown = sorted(set(data) - set(self.data))
+        if unknown:
+            raise ValueError(f"unknown live dataset {unknown[0]!r}: this chart has "
+                             f"{sorted(self.data)}")
+        state = dict(self.data)
+        changed = False
+        for name, frame in data.items():
+            cols = columns(frame)
+            if cols != state[name]["columns"]:
+                state[name] = {"rev": state[name]["rev"] + 1, "columns": cols}
+                changed = True
+        if changed:
+            self.data = state
+        return state if changed else {}
+
+    def vegalite(self) -> dict:
+        """The spec with the current rows of every live dataset inline (for a static render)."""
+        spec = dict(self.spec)
+        spec["datasets"] = {**spec.get("datasets", {}),
+                            **{name: rows(entry["columns"]) for name, entry in self.data.items()}}
+        return spec
+
+    def to_png(self, scale: float = 1.0) -> bytes:
+        """The chart as it is now, as a PNG drawn in the kernel (offline)."""
+        import vl_convert as vlc
+
+        return vlc.vegalite_to_png(self.vegalite(), scale=scale)
