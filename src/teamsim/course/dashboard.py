@@ -22,6 +22,7 @@ import base64
 import html
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
+from typing import Any, cast
 
 import altair as alt
 import ipywidgets as widgets
@@ -38,6 +39,7 @@ from teamsim.model import (
     DRIVERS,
     THREE,
     Batch,
+    Policy,
     Result,
     Scenario,
     Style,
@@ -50,6 +52,8 @@ from teamsim.model import (
 
 RUNS = 30
 """Monte-Carlo runs behind every live line: enough to see the pattern, fast enough to drag."""
+POLICY_RUNS = 20
+"""Runs behind an adaptive policy's line (a policy is asked run by run, so it costs more)."""
 SEED = 0
 """The seed of every live line (the model's default seed)."""
 LIVE_NOTE = ("This is a snapshot of a live dashboard. To move its sliders, open the workbook in "
@@ -58,6 +62,8 @@ MANAGER = Style(0.5, 0.3)
 """Where the managing dashboard starts: a manager who mostly manages."""
 MIDDLE = Style(0.4, 0.4)
 """Where the impact dashboard starts 'your style': the middle of the square."""
+Frames = dict[str, pd.DataFrame]
+"""A dashboard's data: frames by name (the name is the chart's dataset)."""
 
 
 class Dashboard:
@@ -78,7 +84,7 @@ class Dashboard:
         self.data = self.compute(**self.settings())
         self.spec_chart = self.build({key: named(frame, key) for key, frame in self.data.items()})
         self.chart = LiveChart(self.spec_chart, self.data)
-        self.sent: dict = {}
+        self.sent: dict[str, Any] = {}
         """What the last move sent to the chart (its new ``data`` state; empty if nothing)."""
         self.readout = widgets.HTML(self.readout_html(), layout=widgets.Layout(margin="0 0 0 8px"))
         for widget in self.levers.values():
@@ -94,20 +100,20 @@ class Dashboard:
         ])
 
     # -- what subclasses define -------------------------------------------------------------
-    def compute(self, **settings) -> dict[str, pd.DataFrame]:
+    compute: Callable[..., Frames]
+    """Lever settings, as keyword arguments named like the levers -> named data frames."""
+
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         raise NotImplementedError
 
-    def build(self, data: dict[str, pd.DataFrame]) -> alt.TopLevelMixin:
-        raise NotImplementedError
-
-    def describe(self, data: dict[str, pd.DataFrame]) -> str:
+    def describe(self, data: Frames) -> str:
         return ""
 
     # -- the live loop -------------------------------------------------------------------------
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         return {name: widget.value for name, widget in self.levers.items()}
 
-    def on_change(self, change) -> None:
+    def on_change(self, change: Mapping[str, Any]) -> None:
         if not self._holding:
             self.refresh()
 
@@ -118,7 +124,7 @@ class Dashboard:
         self.readout.value = self.readout_html()
         self.moves += 1
 
-    def update(self, **values) -> None:
+    def update(self, **values: Any) -> None:
         """Set several levers at once (one model run), e.g. ``update(control=0.8)``."""
         unknown = sorted(set(values) - set(self.levers))
         if unknown:
@@ -163,7 +169,8 @@ class Dashboard:
                 f"<p><em>{html.escape(LIVE_NOTE).replace('`make lab`', '<code>make lab</code>')}"
                 "</em></p></figure>")
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None
+                          ) -> dict[str, Any]:
         bundle = self.widget._repr_mimebundle_()
         bundle["text/plain"] = repr(self)
         bundle["text/html"] = self.snapshot_html()
@@ -247,21 +254,22 @@ class FirstLook(Dashboard):
                "inspiration 0.7) on the same teams; the grey band is the market shock.")
     metrics = ("revenue", "engagement", "exhaustion", "headcount")
 
-    def __init__(self, style: Style = COACH, runs: int = RUNS, scenario: Scenario | None = None):
+    def __init__(self, style: Style = COACH, runs: int = RUNS,
+                 scenario: Scenario | None = None) -> None:
         self.scenario = scenario or Scenario.default()
         super().__init__({**style_sliders(style),
                           "runs": int_slider("runs", runs, 1, 60, description="Runs")})
 
-    def compute(self, control, inspiration, runs):
+    def compute(self, control: float, inspiration: float, runs: int) -> Frames:
         run = batch([Style(control, inspiration), COACH], self.scenario, runs=runs, seed=SEED)
         return {"lines": weekly_frame(run, ["Your manager", "the Coach"], self.metrics)}
 
-    def build(self, data):
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         return lines_over_time(data["lines"], self.metrics, dashed=["the Coach"],
                                colours={"Your manager": "#0072B2", "the Coach": "#777777"},
                                shade=shock_band(self.scenario), legend="Manager")
 
-    def describe(self, data):
+    def describe(self, data: Frames) -> str:
         lines = data["lines"]
         you, coach = total(lines, "Your manager"), total(lines, "the Coach")
         return (f"Year revenue ${you:,.0f}k ({you / coach - 1:+.0%} against the Coach); "
@@ -292,7 +300,7 @@ class StyleSquare(Dashboard):
                "square is your style. Right: your style's year, with the Coach dashed.")
     metrics = ("revenue", "engagement", "exhaustion", "headcount")
 
-    def __init__(self, style: Style = COACH):
+    def __init__(self, style: Style = COACH) -> None:
         super().__init__({**style_sliders(style, step=0.1),
                           "shock": widgets.Checkbox(value=True, description="Market shock")})
 
@@ -300,7 +308,7 @@ class StyleSquare(Dashboard):
     def scenario(shock: bool) -> Scenario:
         return Scenario.default() if shock else Scenario.no_shock()
 
-    def compute(self, control, inspiration, shock):
+    def compute(self, control: float, inspiration: float, shock: bool) -> Frames:
         scenario = self.scenario(shock)
         styles = [Style(snap(control), snap(inspiration)), COACH]
         run = batch(styles, scenario, runs=RUNS, seed=SEED)
@@ -308,7 +316,7 @@ class StyleSquare(Dashboard):
                 "lines": weekly_frame(run, ["Your style", "the Coach"], self.metrics),
                 "band": shock_band(scenario)}
 
-    def build(self, data):
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         heat = style_map(data["grid"], "revenue", title="Year revenue ($k)", size=230)
         square = alt.layer(heat, ring_layer(data["pick"], 230))
         lines = lines_over_time(data["lines"], self.metrics, dashed=["the Coach"],
@@ -319,7 +327,7 @@ class StyleSquare(Dashboard):
                         "with your style marked; beside it, line charts of your style's revenue, "
                         "engagement, exhaustion and headcount by week against the Coach")
 
-    def describe(self, data):
+    def describe(self, data: Frames) -> str:
         grid, pick = data["grid"], data["pick"].iloc[0]
         row = grid[np.isclose(grid["control"], pick["control"])
                    & np.isclose(grid["inspiration"], pick["inspiration"])].iloc[0]
@@ -337,16 +345,16 @@ class Landscape(Dashboard):
     caption = ("Each square is one fixed style over a year (20 runs); the white square is the "
                "style the sliders pick. Changing the scenario re-computes the maps (a second).")
 
-    def __init__(self, style: Style = COACH):
+    def __init__(self, style: Style = COACH) -> None:
         names = scenario_options(("default", "no_shock", "large_team", "new_team"))
         super().__init__({**style_sliders(style, step=0.1),
                           "scenario": widgets.Dropdown(options=names, value="default",
                                                        description="Scenario")})
 
-    def compute(self, control, inspiration, scenario):
+    def compute(self, control: float, inspiration: float, scenario: str) -> Frames:
         return {"grid": map_grid(Scenario.named(scenario)), "pick": ring(control, inspiration)}
 
-    def build(self, data):
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         maps = []
         for metric, title, reverse, fmt in (("revenue", "Year revenue ($k)", False, ",.0f"),
                                             ("attrition", "Attrition (per year)", True, ".0%")):
@@ -358,7 +366,7 @@ class Landscape(Dashboard):
                         "inspiration (bottom to top): year revenue, and attrition (darker is "
                         "more people leaving); a white square marks the chosen style")
 
-    def describe(self, data):
+    def describe(self, data: Frames) -> str:
         grid, pick = data["grid"], data["pick"].iloc[0]
         row = grid[np.isclose(grid["control"], pick["control"])
                    & np.isclose(grid["inspiration"], pick["inspiration"])].iloc[0]
@@ -376,11 +384,11 @@ class Managing(Dashboard):
                "over 30 runs of one team.")
     metrics = ("revenue", "forecast", "activities", "engagement")
 
-    def __init__(self, style: Style = MANAGER):
+    def __init__(self, style: Style = MANAGER) -> None:
         super().__init__({**style_sliders(style),
                           "team_size": int_slider("team_size", 10, 4, 40)})
 
-    def compute(self, control, inspiration, team_size):
+    def compute(self, control: float, inspiration: float, team_size: int) -> Frames:
         scenario = Scenario(team_size=team_size)
         result = simulate(Style(control, inspiration), scenario, runs=RUNS, seed=SEED)
         weekly = result.weekly.groupby("week", as_index=False)[
@@ -399,7 +407,7 @@ class Managing(Dashboard):
         stats.attrs["revenue"] = float(summary["revenue"] * scale)
         return {"lines": lines, "stats": stats}
 
-    def build(self, data):
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         lines = lines_over_time(data["lines"], ("revenue", "activities", "engagement"),
                                 dashed=["CRM forecast"],
                                 colours={"Revenue": "#0072B2", "CRM forecast": "#E69F00"},
@@ -412,7 +420,7 @@ class Managing(Dashboard):
                         "activities and engagement by week, and bars of forecast error and "
                         "attrition")
 
-    def describe(self, data):
+    def describe(self, data: Frames) -> str:
         stats = data["stats"].set_index("measure")["value"]
         revenue = total(data["lines"], "Revenue")
         return (f"Per ten reps: year revenue ${revenue:,.0f}k; the CRM forecast misses a "
@@ -429,11 +437,11 @@ class Leading(Dashboard):
                "message for all. Right: skill of the reps you started with, by starting tier, "
                "and trust, by week (30 runs).")
 
-    def __init__(self, style: Style = COACH):
+    def __init__(self, style: Style = COACH) -> None:
         super().__init__({**style_sliders(style),
                           "tailoring": slider("tailoring", style.tailoring)})
 
-    def compute(self, control, inspiration, tailoring):
+    def compute(self, control: float, inspiration: float, tailoring: float) -> Frames:
         scenario = Scenario.default()
         styles = [Style(control, inspiration, tailoring), Style(control, inspiration, 0.0)]
         run = batch(styles, scenario, runs=RUNS, seed=SEED, reps=True)
@@ -469,7 +477,7 @@ class Leading(Dashboard):
                                        "series": name, "value": trust}))
         return {"drivers": by_driver, "lines": pd.concat(lines, ignore_index=True)}
 
-    def build(self, data):
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         drivers = bars(data["drivers"], "driver", "engagement", color="series",
                        domain=(0.0, 1.0), width=300, height=200)
         lines = lines_over_time(
@@ -482,7 +490,7 @@ class Leading(Dashboard):
                         "message for all; line charts of skill by starting tier and of trust "
                         "by week")
 
-    def describe(self, data):
+    def describe(self, data: Frames) -> str:
         d = data["drivers"].pivot(index="driver", columns="series", values="engagement")
         gain = (d["As you set it"] - d["One message for all"])
         lines = data["lines"]
@@ -504,14 +512,15 @@ class Impact(Dashboard):
                "style; the grey band is the shock (30 runs).")
     metrics = ("revenue", "engagement", "exhaustion", "headcount")
 
-    def __init__(self, style: Style = MIDDLE):
+    def __init__(self, style: Style = MIDDLE) -> None:
         super().__init__({**style_sliders(style),
                           "shock_depth": slider("shock_depth", 0.5, 0.0, 0.8,
                                                 description="Shock depth"),
                           "shock_weeks": int_slider("shock_weeks", 12, 1, 30,
                                                     description="Shock weeks")})
 
-    def compute(self, control, inspiration, shock_depth, shock_weeks):
+    def compute(self, control: float, inspiration: float, shock_depth: float,
+                shock_weeks: int) -> Frames:
         scenario = Scenario(shock_depth=shock_depth, shock_weeks=shock_weeks)
         names = [*THREE, "Your style"]
         run = batch([*THREE.values(), Style(control, inspiration)], scenario, runs=RUNS,
@@ -519,11 +528,11 @@ class Impact(Dashboard):
         return {"lines": weekly_frame(run, names, self.metrics),
                 "band": shock_band(scenario)}
 
-    def build(self, data):
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         return lines_over_time(data["lines"], self.metrics, shade=data["band"], legend="Manager",
                                colours={"Your style": "#000000"}, dashed=["Your style"])
 
-    def describe(self, data):
+    def describe(self, data: Frames) -> str:
         lines = data["lines"]
         parts = [f"{n} ${total(lines, n):,.0f}k" for n in
                  (*THREE, "Your style")]
@@ -539,13 +548,13 @@ class Shifting(Dashboard):
                "from week 1, and one who switches in the week you choose (30 runs).")
     metrics = ("revenue", "trust", "engagement", "gain_over_staying_($k)")
 
-    def __init__(self, start: Style = DRILLER, after: Style = COACH, week_k: int = 10):
+    def __init__(self, start: Style = DRILLER, after: Style = COACH, week_k: int = 10) -> None:
         self.start = start
         super().__init__({"week_k": int_slider("week_k", week_k, 1, 52,
                                                description="Switch in week"),
                           **style_sliders(after)})
 
-    def compute(self, week_k, control, inspiration):
+    def compute(self, week_k: int, control: float, inspiration: float) -> Frames:
         after = Style(control, inspiration)
         names = ["Stays as started", "Switches in week k", "Leads from week 1"]
         run = batch([self.start, switch_at(week_k, self.start, after), after],
@@ -559,13 +568,13 @@ class Shifting(Dashboard):
         band = pd.DataFrame({"start": [week_k - 0.5], "end": [week_k + 0.5]})
         return {"lines": pd.concat([lines, *gains], ignore_index=True), "band": band}
 
-    def build(self, data):
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         return lines_over_time(
             data["lines"], self.metrics, shade=data["band"], legend="Manager",
             colours={"Stays as started": "#D55E00", "Switches in week k": "#009E73",
                      "Leads from week 1": "#0072B2"}, dashed=["Leads from week 1"])
 
-    def describe(self, data):
+    def describe(self, data: Frames) -> str:
         lines = data["lines"]
         gain = lines[(lines["panel"] == self.metrics[3])
                      & (lines["series"] == "Switches in week k")]
@@ -589,13 +598,14 @@ class Capstone(Dashboard):
     """Your adaptive policy against fixed styles and the Navigator, on a scenario you pick."""
 
     title = "Your policy on the road"
-    caption = ("Revenue and engagement by week, and the control and inspiration each manager "
-               "chose, on the scenario you pick (30 runs; policies 20).")
+    caption = (f"Revenue and engagement by week, and the control and inspiration each manager "
+               f"chose, on the scenario you pick ({RUNS} runs; policies {POLICY_RUNS}).")
     metrics = ("revenue", "engagement", "control", "inspiration")
 
-    def __init__(self, policy: object = None, style: Style = COACH):
-        self.policy = policy
+    def __init__(self, policy: object = None, style: Style = COACH) -> None:
         self.problem = policy_problem(policy)
+        # runs on the default scenario (policy_problem tried it): a Style or a policy
+        self.policy = cast(Style | Policy, policy) if self.problem is None else None
         self.navigator = navigator
         names = scenario_options(("default", "deep_shock", "new_team", "large_team", "no_shock"))
         super().__init__({**style_sliders(style),
@@ -605,11 +615,11 @@ class Capstone(Dashboard):
     @cache  # noqa: B019 - one dashboard object lives as long as its notebook
     def policies(self, scenario_name: str) -> pd.DataFrame:
         scenario = Scenario.named(scenario_name)
-        frames = [result_frame(simulate(self.navigator, scenario, runs=20, seed=SEED),
+        frames = [result_frame(simulate(self.navigator, scenario, runs=POLICY_RUNS, seed=SEED),
                                "Navigator", self.metrics)]
-        if self.problem is None and policy_problem(self.policy, scenario) is None:
-            frames.insert(0, result_frame(simulate(self.policy, scenario, runs=20, seed=SEED),
-                                          "Your policy", self.metrics))
+        if self.policy is not None and policy_problem(self.policy, scenario) is None:
+            frames.insert(0, result_frame(simulate(self.policy, scenario, runs=POLICY_RUNS,
+                                                   seed=SEED), "Your policy", self.metrics))
         fixed = batch([DRILLER, CHEERLEADER], scenario, runs=RUNS, seed=SEED)
         frames.append(self.fixed_frame(fixed, ["Driller", "Cheerleader"]))
         return pd.concat(frames, ignore_index=True)
@@ -624,19 +634,19 @@ class Capstone(Dashboard):
                     "series": name, "value": run.team[lever][:, run.block(g).start]}))
         return pd.concat([frame, *levers], ignore_index=True)
 
-    def compute(self, control, inspiration, scenario):
+    def compute(self, control: float, inspiration: float, scenario: str) -> Frames:
         fixed = Style(control, inspiration)
         run = batch([fixed], Scenario.named(scenario), runs=RUNS, seed=SEED)
         lines = pd.concat([self.policies(scenario), self.fixed_frame(run, ["Fixed style"])],
                           ignore_index=True)
         return {"lines": lines, "band": shock_band(Scenario.named(scenario))}
 
-    def build(self, data):
+    def build(self, data: Frames) -> alt.TopLevelMixin:
         return lines_over_time(data["lines"], self.metrics, shade=data["band"], legend="Manager",
                                colours={"Your policy": "#000000", "Fixed style": "#0072B2"},
                                dashed=["Navigator"])
 
-    def describe(self, data):
+    def describe(self, data: Frames) -> str:
         lines = data["lines"]
         names = list(dict.fromkeys(lines["series"]))
         note = "" if self.problem is None else f" Your policy is not shown: {self.problem}."
