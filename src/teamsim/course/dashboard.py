@@ -236,13 +236,16 @@ def shock_band(scenario: Scenario) -> pd.DataFrame:
 
 
 def total(frame: pd.DataFrame, series: str, panel: str = "revenue") -> float:
+    """The sum over weeks of ``series`` on ``panel`` (a year's revenue, by default)."""
     rows = (frame["series"].to_numpy() == series) & (frame["panel"].to_numpy() == panel)
     return float(frame["value"].to_numpy()[rows].sum())
 
 
 def last(frame: pd.DataFrame, series: str, panel: str) -> float:
-    rows = frame[(frame["series"] == series) & (frame["panel"] == panel)]
-    return float(rows.sort_values("week")["value"].iloc[-1])
+    """The value of ``series`` on ``panel`` in its last week."""
+    rows = (frame["series"].to_numpy() == series) & (frame["panel"].to_numpy() == panel)
+    weeks = frame["week"].to_numpy()[rows]
+    return float(frame["value"].to_numpy()[rows][weeks.argmax()])
 
 
 # -- 00 getting started ---------------------------------------------------------------------------

@@ -415,9 +415,10 @@ def batch(managers: Sequence[Style | Calendar], scenario: Scenario | None = None
     rng = np.random.default_rng(seed)
     start = initial_state(scenario, runs, rng).tile(len(managers))
     drivers, start_skill = start.driver.copy(), start.skill.copy()
-    team, rep = run(scenario, start, calendar_levers(managers, runs), rng, record_reps=reps,
-                    live_history=not reps)
-    return Batch(managers, scenario, runs, seed, team, rep, drivers, start_skill)
+    # Calendars never read the history, so the team records are totalled once at the end.
+    team, rep = run(scenario, start, calendar_levers(managers, runs), rng, record_reps=True,
+                    live_history=False)
+    return Batch(managers, scenario, runs, seed, team, rep if reps else {}, drivers, start_skill)
 
 
 def weekly_means(team: dict, groups: int, runs: int) -> pd.DataFrame:

@@ -298,12 +298,16 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
 
 def fill_vacancies(s: TeamState, quit: np.ndarray, p: Params, rng: np.random.Generator) -> None:
     """Leavers take their deals with them; a vacancy is filled by a new hire after a search."""
-    s.active = np.where(quit, 0.0, s.active)
-    s.vacancy = np.where(quit, p.vacancy_weeks, np.maximum(s.vacancy - 1, 0))
-    for name in ("live", "stale", "rev_quarter", "quota_quarter"):
-        getattr(s, name)[quit] = 0.0
-    s.rev_buf[:, quit] = 0.0
-    s.quota_buf[:, quit] = 0.0
+    searching = np.maximum(s.vacancy - 1, 0)
+    if quit.any():
+        s.active = np.where(quit, 0.0, s.active)
+        s.vacancy = np.where(quit, p.vacancy_weeks, searching)
+        for name in ("live", "stale", "rev_quarter", "quota_quarter"):
+            getattr(s, name)[quit] = 0.0
+        s.rev_buf[:, quit] = 0.0
+        s.quota_buf[:, quit] = 0.0
+    else:  # most weeks: nobody left, searches go on
+        s.vacancy = searching
     hired = (s.active == 0) & (s.vacancy == 0)
     if hired.any():
         for name, values in new_hire_values(p, rng, (int(hired.sum()),)).items():
