@@ -68,7 +68,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from teamsim.analysis.measures import capstone_year
 from teamsim.course.book import REPO
+from teamsim.course.checks import EXERCISES, check
 
 if TYPE_CHECKING:  # the worker imports nbformat and nbclient only when it needs them
     from nbclient import NotebookClient
@@ -369,8 +371,6 @@ def run_test(test_path: str, out_path: str, env: dict) -> None:
               "public_passed": all(p for h, p in cases if not h),
               "hidden_passed": all(p for h, p in cases if h), "message": ""}
     try:
-        from teamsim.course.checks import EXERCISES, check
-
         if test.name in EXERCISES:
             feedback = check(test.name, env)
             record["message"] = f"{feedback.status}: {feedback.message}"
@@ -383,8 +383,6 @@ def run_test(test_path: str, out_path: str, env: dict) -> None:
 def record_policy(out_path: str, env: dict) -> None:
     """Run the capstone's ``my_policy`` on the shared scenarios and save what the debrief needs:
     year figures per scenario, and the style it chose week by week (mean over runs)."""
-    from teamsim.analysis.measures import capstone_year
-
     policy = env.get("my_policy")
     record: dict[str, object] = {"summary": [], "weeks": []}
     if not callable(policy):
