@@ -236,3 +236,12 @@ def test_switch_is_a_policy_and_a_calendar():
 def test_batch_rejects_what_it_cannot_run(managers, error):
     with pytest.raises(error, match="managers"):
         batch(managers, Scenario.default(), runs=2)
+
+
+def test_batch_summary_is_each_managers_simulate_summary():
+    scenario = Scenario(team_size=12)
+    run = batch([COACH], scenario, runs=6, seed=4)
+    alone = simulate(COACH, scenario, runs=6, seed=4).summary()
+    pd.testing.assert_frame_equal(run.summary(), alone, rtol=1e-12)
+    two = batch([COACH, DRILLER], scenario, runs=6, seed=4).summary()
+    assert len(two) == 2 and two.loc[0, "revenue"] != two.loc[1, "revenue"]

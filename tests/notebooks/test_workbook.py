@@ -11,11 +11,13 @@ from pathlib import Path
 import altair as alt
 import jupytext
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from ipywidgets import FloatSlider, IntSlider
 from nbclient import NotebookClient
 
+from teamsim import COACH, Style
 from teamsim.course.checks import EXERCISES
 from teamsim.course.dashboard import DASHBOARDS, Capstone, FirstLook
 from teamsim.course.livechart import LiveChart, columns, dataset_names
@@ -154,6 +156,17 @@ def test_live_chart_sends_only_changes():
         LiveChart(chart.spec, {"rows": frame, "other": frame})
     with pytest.raises(ValueError, match="unknown live dataset"):
         chart.update({"other": frame})
+
+
+def test_a_lever_set_to_a_reference_draws_its_line():
+    """The reference lines start from the same teams: set to the Coach, you are the Coach."""
+    lines = FirstLook(style=COACH).data["lines"]
+    mine = lines[lines["series"] == "Your manager"]["value"].to_numpy()
+    coach = lines[lines["series"] == "the Coach"]["value"].to_numpy()
+    np.testing.assert_array_equal(mine, coach)
+    other = FirstLook(style=Style(0.9, 0.1)).data["lines"]
+    assert not np.array_equal(other[other["series"] == "Your manager"]["value"].to_numpy(),
+                              coach)
 
 
 def test_dashboard_levers_validate():

@@ -394,6 +394,10 @@ class Batch:
         values = self.team[metric]
         return values.reshape(values.shape[0], len(self.managers), self.runs).mean(2).T
 
+    def summary(self) -> pd.DataFrame:
+        """One row per manager, in order: what :meth:`Result.summary` gives for one."""
+        return summary_frame(summarise(self.team, self.scenario), len(self.managers), self.runs)
+
 
 def batch(managers: Sequence[Style | Calendar], scenario: Scenario | None = None,
           runs: int = 30, seed: int = 0, reps: bool = False) -> Batch:
