@@ -245,3 +245,13 @@ def test_batch_summary_is_each_managers_simulate_summary():
     pd.testing.assert_frame_equal(run.summary(), alone, rtol=1e-12)
     two = batch([COACH, DRILLER], scenario, runs=6, seed=4).summary()
     assert len(two) == 2 and two.loc[0, "revenue"] != two.loc[1, "revenue"]
+
+
+def test_version_is_the_installed_one_and_unknown_names_still_fail():
+    import importlib.metadata
+
+    import teamsim
+
+    assert teamsim.__version__ == importlib.metadata.version("teamsim")
+    with pytest.raises(AttributeError, match="no attribute 'simulat'"):
+        teamsim.simulat  # noqa: B018

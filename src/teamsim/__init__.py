@@ -16,10 +16,15 @@ layers, each importing only the ones below it (checked by ``make lint``):
 np.True_
 """
 
-from importlib.metadata import version
-
 from teamsim.model import *  # noqa: F403 - the model's public API is the package's
 from teamsim.model import __all__ as __all__
 
-__version__ = version("teamsim")
-"""The installed version, as pyproject.toml gives it."""
+
+def __getattr__(name: str) -> str:
+    """``teamsim.__version__``: the installed version, as pyproject.toml gives it (looked up
+    when asked for: importlib.metadata would add a tenth to every ``import teamsim``)."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("teamsim")
+    raise AttributeError(f"module 'teamsim' has no attribute {name!r}")
