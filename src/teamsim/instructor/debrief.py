@@ -320,7 +320,7 @@ def execute(results: Path | None, target: Path, html: bool = False) -> Path:
                 raise SystemExit(f"debrief cell {i} wrote to stderr:\n{output.get('text')}")
     nb.metadata.pop("widgets", None)
     nb.metadata["debrief"] = {"source": "instructor/debrief.md",
-                              "generated_by": "python -m teamsim.debrief (make debrief)"}
+                              "generated_by": "python -m teamsim.instructor.debrief (make debrief)"}
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     if html:
@@ -365,7 +365,7 @@ def example(cell_timeout: float = 60.0) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m teamsim.debrief", description=(
+    parser = argparse.ArgumentParser(prog="python -m teamsim.instructor.debrief", description=(
         "Run the capstone class debrief on a folder of submissions (graded first if needed); "
         "with no folder, refresh the example in instructor/."))
     parser.add_argument("submissions", nargs="?", type=Path)

@@ -92,7 +92,7 @@ class Scenario:
     demand
         Market demand relative to normal (1.0 = a normal year).
     params
-        Behavioural constants, see :class:`~teamsim.params.Params`.
+        Behavioural constants, see :class:`~teamsim.model.params.Params`.
     """
 
     team_size: int = 10
