@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -53,12 +54,12 @@ class DataError(ValueError):
     """A data file is missing or does not have the columns the course expects."""
 
 
-def data_dir() -> Path:
-    """The data folder: ``$TEAMSIM_DATA`` if set, else this package's own files."""
+def data_dir() -> Traversable:
+    """Where the data files are read from: ``$TEAMSIM_DATA`` if set, else this package's own
+    files, read through :mod:`importlib.resources` wherever the package is installed."""
     if "TEAMSIM_DATA" in os.environ:
         return Path(os.environ["TEAMSIM_DATA"])
-    with resources.as_file(resources.files(__name__)) as folder:
-        return Path(folder)
+    return resources.files(__name__)
 
 
 def roster() -> pd.DataFrame:
@@ -138,7 +139,8 @@ def load(name: str, directory: Path | str | None = None) -> pd.DataFrame:
     path = Path(directory) / name if directory is not None else data_dir() / name
     if not path.is_file():
         raise DataError(f"data file {str(path)!r} is missing: run `make data` to write it")
-    frame = pd.read_csv(path)
+    with path.open("rb") as file:
+        frame = pd.read_csv(file)
     expected = SCHEMAS[name]
     missing = [c for c in expected if c not in frame.columns]
     if missing:
@@ -160,8 +162,9 @@ def load(name: str, directory: Path | str | None = None) -> pd.DataFrame:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m teamsim.data [folder]``: write every file (default: the package's own)."""
-    directory = Path(argv[1]) if len(argv) > 1 else data_dir()
+    """``python -m teamsim.data [folder]``: write every file (default: this package's folder,
+    as ``make data`` does in a checkout)."""
+    directory = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent
     for path in write_all(directory):
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
