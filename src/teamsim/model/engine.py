@@ -224,8 +224,11 @@ class Manager:
 
     def __init__(self, p: Params, size: int, driver: np.ndarray, control: np.ndarray,
                  inspiration: np.ndarray, tailoring: np.ndarray) -> None:
-        # The manager's week is finite: the fuller it is, the less each hour does.
-        thin = 1.0 / (1.0 + p.attention_cost * (control + inspiration))
+        # The manager's week is finite: what is asked of it (control + inspiration) is delivered
+        # with diminishing returns and never more than a full week, ``manager_week``, in all.
+        load = control + inspiration
+        week = p.manager_week
+        thin = np.where(load > 1e-9, -week * np.expm1(-load / week) / np.maximum(load, 1e-9), 1.0)
         self.control = control * thin
         self.inspiration = inspiration * thin
         # Personal attention (1:1s, coaching, being chased) thins out over a bigger team;

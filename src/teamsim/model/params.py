@@ -59,11 +59,13 @@ class Params:
 
     Attributes
     ----------
-    attention_cost
-        The manager's week is finite and each hour of it does less the fuller the week is:
-        a lever's effect is ``lever / (1 + attention_cost * (control + inspiration))``. Smooth
-        diminishing returns, no budget line. Directional: managers' time is limited (CSO
-        Insights: managers spend about 21% of their time coaching); the size is chosen.
+    manager_week
+        The most attention a manager can give in a week, in lever units: what the levers ask
+        for (``control + inspiration``) is delivered as ``manager_week * (1 - exp(-load /
+        manager_week))``, shared between the levers in proportion. Diminishing returns and a
+        finite week, with no budget line or kink: past a full week, more of one lever means
+        less of the other. Directional: a manager's time is limited (CSO Insights: managers
+        spend about 21% of it coaching); the size is chosen.
     reference_team
         Reps per manager at which personal attention is undiluted (CSO Insights: about 6 reps
         per manager; the default team has 10).
@@ -253,7 +255,7 @@ class Params:
         Share of the shock's depth that shows up as deals slipping (decisions delayed).
     """
 
-    attention_cost: float = spec(0.35, 0.0, 5.0, "directional")
+    manager_week: float = spec(1.2, 0.1, 10.0, "directional")
     reference_team: int = spec(6, 1, 500, "measured")
     attention_dilution: float = spec(0.35, 0.0, 2.0, "assumed")
     activities_per_week: float = spec(25.0, 1.0, 500.0, "assumed")
