@@ -160,3 +160,15 @@ def test_quotas_move_with_last_years_results():
     assert attainment[0] > 1.0
     assert ramped_quota[1] > ramped_quota[0]
     assert abs(attainment[2] - 1.0) < abs(attainment[0] - 1.0)
+
+
+# -- the mechanism table ------------------------------------------------------------------------
+def test_every_parameter_belongs_to_a_mechanism_and_every_mechanism_has_a_status():
+    from teamsim.model.mechanisms import MECHANISMS, mechanism_table
+
+    named = {n for m in MECHANISMS for n in m.params}
+    assert named - set(PARAM_SPECS) == set(), "a mechanism names a parameter that is not in Params"
+    assert set(PARAM_SPECS) - named == set(), "a parameter belongs to no mechanism"
+    assert all(m.status in STATUSES and m.evidence for m in MECHANISMS)
+    rows = mechanism_table()
+    assert len(rows) == len(MECHANISMS) and {r["status"] for r in rows} <= set(STATUSES)
