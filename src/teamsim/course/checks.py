@@ -347,7 +347,7 @@ def _cheerleader_at_quota(value: object) -> str:
 
 
 @exercise("best_on_map", "01_two_sides", ["best_on_map"],
-          "Find the best fixed style on the map, and see that it is inside the square")
+          "Find the best fixed style on the map, and see where it sits")
 def _best_on_map(value: object) -> str:
     control, inspiration = pair(value, "best_on_map")
     grid = style_grid(Scenario.default())
@@ -356,8 +356,12 @@ def _best_on_map(value: object) -> str:
             and close(inspiration, best["inspiration"], abs_=0.01)):
         raise Hint(f"({control:g}, {inspiration:g}) is not the top of the map. Find the row of "
                    "`grid` with the largest revenue: grid.loc[grid[\"revenue\"].idxmax()].")
+    inside = 0 < best["control"] < 1 and 0 < best["inspiration"] < 1
+    where = ("inside the square: neither side alone, and not both at full tilt" if inside else
+             "on the edge of the square: in this model, once the manager's finite week is "
+             "counted, asking for more of a lever still pays over a year, up to its limit")
     return (f"Yes: control {best['control']:.1f}, inspiration {best['inspiration']:.1f}, "
-            "strictly inside the square: neither side alone, and not both at full tilt.")
+            f"{where}.")
 
 
 FAILURES = ("burnout", "drift", "stall")
