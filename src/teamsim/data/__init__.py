@@ -18,7 +18,7 @@ import pandas as pd
 
 from teamsim.analysis.measures import skill_tier
 from teamsim.model import DRIVERS, STYLES, Scenario, Style, simulate
-from teamsim.model.engine import initial_state
+from teamsim.model.engine import Draws, initial_state
 
 ROSTER_SEED = 2026
 CRM_SEED = 7
@@ -65,7 +65,7 @@ def data_dir() -> Traversable:
 def roster() -> pd.DataFrame:
     """The running case's team: the starting team of the default scenario for ``ROSTER_SEED``."""
     scenario = Scenario.default()
-    state = initial_state(scenario, 1, np.random.default_rng(ROSTER_SEED))
+    state = initial_state(scenario, Draws(1, scenario.team_size, scenario.weeks, ROSTER_SEED))
     rng = np.random.default_rng(ROSTER_SEED + 1)
     new_hire = state.ramp[0] < 1.0
     tenure = np.where(new_hire, np.round(state.ramp[0] * 5),
