@@ -9,6 +9,7 @@ in the published bands: the table reports that, the book discusses it.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pytest
 
 from teamsim.analysis import calibration as cal
 from teamsim.analysis import surface as surf
-from teamsim.model import THREE, Scenario, batch, simulate, sweep
+from teamsim.model import THREE, Scenario, simulate, sweep
 
 
 @pytest.fixture(scope="module")
@@ -112,13 +113,43 @@ def test_win_rate_is_won_over_decided():
 
 
 def test_ramp_weeks_interpolates_the_first_lasting_crossing():
-    # Buckets of 4 weeks stand at their middles 1.5, 5.5, 9.5, ...
-    curve = pd.Series([0.3, 0.5, 0.7, 0.8, 1.0, 1.0], index=[0, 4, 8, 12, 16, 20])
-    assert cal.ramp_weeks(curve) == pytest.approx(13.5 + 4 * (0.9 - 0.8) / (1.0 - 0.8))
-    # A lone bucket over 0.9 does not count; the lasting crossing does.
-    spiky = pd.Series([0.3, 0.95, 0.6, 0.85, 0.95, 0.97], index=[0, 4, 8, 12, 16, 20])
-    assert cal.ramp_weeks(spiky) == pytest.approx(13.5 + 4 * 0.05 / 0.10)
-    assert math.isnan(cal.ramp_weeks(pd.Series([0.2, 0.5, 0.8], index=[0, 4, 8])))
+    # Buckets of 4 weeks stand at their middles 1.5, 5.5, 9.5, ...; smoothed over 3 buckets:
+    # 0.4, 0.5, 0.667, 0.833, 0.933, 1, 1, 1.
+    curve = pd.Series([0.3, 0.5, 0.7, 0.8, 1.0, 1.0, 1.0, 1.0], index=range(0, 32, 4))
+    before, after = 2.5 / 3, 2.8 / 3
+    assert cal.ramp_weeks(curve) == pytest.approx(13.5 + 4 * (0.9 - before) / (after - before))
+    # An early spike (inherited deals) and a brief excursion do not count; the lasting one does.
+    spiky = pd.Series([1.0, 1.0, 0.5, 0.5, 0.5, 1.0, 0.5, 0.5, 0.5, 0.95, 0.95, 0.95, 0.95],
+                      index=range(0, 52, 4))
+    smooth = spiky.rolling(3, center=True, min_periods=1).mean()
+    k = 10  # smoothed 0.8, 0.95, 0.95, 0.95: the first bucket from which it stays over 0.9
+    assert smooth.iloc[k] >= 0.9 > smooth.iloc[k - 1]
+    expected = (4 * (k - 1) + 1.5) + 4 * (0.9 - smooth.iloc[k - 1]) / (
+        smooth.iloc[k] - smooth.iloc[k - 1])
+    assert cal.ramp_weeks(spiky) == pytest.approx(expected)
+    assert math.isnan(cal.ramp_weeks(pd.Series([0.2, 0.5, 0.8, 0.85], index=range(0, 16, 4))))
+
+
+def test_ramp_curve_of_a_known_ramp():
+    """A stand-in for a Result: a veteran making 10 a week beside a hire whose weekly revenue
+    is min(10, tenure / 2), in 10 identical runs: the curve is min(1, tenure / 20)."""
+    runs, weeks = 10, 60
+    week = np.arange(1, weeks + 1)
+    one = pd.DataFrame({
+        "week": np.repeat(week, 2), "rep": np.tile([0, 1], weeks),
+        "active": True, "quit": False,
+        "tenure": np.column_stack([100 + week, week - 1]).ravel().astype(float),
+        "revenue": np.column_stack([np.full(weeks, 10.0),
+                                    np.minimum(10.0, (week - 1) / 2)]).ravel()})
+    reps = pd.concat([one.assign(run=r) for r in range(runs)], ignore_index=True)
+    fake = SimpleNamespace(reps=reps, runs=runs,
+                           scenario=SimpleNamespace(weeks=weeks, team_size=2))
+    curve = cal.ramp_curve(fake)
+    tenure = np.arange(0, 60, 4)
+    expected = [np.minimum(1.0, np.arange(t, t + 4) / 20).mean() for t in tenure]
+    assert list(curve.index) == list(tenure)
+    assert np.allclose(curve.to_numpy(), expected)
+    assert 16 <= cal.ramp_weeks(curve) <= 20
 
 
 def test_ramp_curve_rises_from_a_new_hires_start():
@@ -126,9 +157,11 @@ def test_ramp_curve_rises_from_a_new_hires_start():
     curve = cal.ramp_curve(result)
     assert len(curve) >= 10
     assert (curve >= 0).all()
-    # New hires start with a fraction of a ramped rep's output and grow towards it.
-    assert curve.iloc[0] < 0.5
-    assert curve.iloc[-4:].mean() > curve.iloc[0] + 0.2
+    # New hires fall short of a ramped rep's output early on (after any inherited deals have
+    # closed) and grow towards it.
+    early = curve.loc[:24].min()
+    assert early < 0.8
+    assert curve.loc[60:].mean() > early + 0.1
     tenure, from_zero, _ = cal.tenure_of(result)
     assert tenure.shape == (60, 104, result.scenario.team_size)
     seen = np.isfinite(tenure) & from_zero
@@ -143,14 +176,26 @@ def test_engagement_quartiles_compare_the_top_with_the_bottom():
     q = cal.engagement_quartiles(n=30, runs=2, seed=6)
     assert q["teams"] == 60
     assert q["engagement_top"] > q["engagement_bottom"]
-    # The same comparison, made independently from the same batch.
-    b = batch(cal.population_styles(30, seed=6), Scenario.no_shock(), runs=2, seed=6)
-    teams = pd.DataFrame({"engagement": b.team["engagement"].mean(0),
-                          "per_rep": b.team["revenue"].sum(0) / b.team["headcount"].sum(0)})
+    # The same comparison, made independently: each manager on teams of its own.
+    seeds = cal.team_seeds(30, seed=6)
+    assert len(set(seeds)) == 30
+    teams = pd.concat([simulate(style, Scenario.no_shock(), runs=2, seed=s).by_run()
+                       for style, s in zip(cal.population_styles(30, 6), seeds)])
+    teams["per_rep"] = teams["revenue"] / teams["headcount"]
     quartile = pd.qcut(teams["engagement"].rank(method="first"), 4, labels=False)
-    by = teams.groupby(quartile)["per_rep"].mean()
+    by = teams.groupby(quartile.to_numpy())["per_rep"].mean()
     assert q["revenue_gap"] == pytest.approx(by[3] / by[0] - 1, rel=1e-9)
     assert -1 <= q["r_revenue"] <= 1 and -1 <= q["r_attrition"] <= 1
+
+
+def test_each_manager_meets_teams_of_its_own():
+    """With common random numbers the whole population would share a few teams."""
+    seeds = cal.team_seeds(3, seed=0)
+    styles = cal.population_styles(3, seed=0)
+    starts = [simulate(st, Scenario.no_shock(), runs=2, seed=s).reps.query("week == 1")
+              for st, s in zip(styles, seeds)]
+    skills = [frame["skill"].to_numpy() for frame in starts]
+    assert not np.allclose(skills[0], skills[1]) and not np.allclose(skills[1], skills[2])
 
 
 def test_population_of_styles_is_seeded_and_in_range():
@@ -190,6 +235,19 @@ def test_second_differences_of_a_smooth_surface_are_small():
     assert np.allclose(along_i["d2"], -2 * 1500 * 0.01)
     assert np.allclose(d2["se"], np.sqrt(6) * 80)
     assert d2["z"].abs().max() < 0.25
+    # The kink statistic is zero on a quadratic; it needs two points each side.
+    spikes = d2["spike"].dropna()
+    assert len(spikes) == 2 * 7 * 11
+    assert np.allclose(spikes, 0, atol=1e-9)
+    assert np.allclose(d2["spike_se"].dropna(), np.sqrt(17.5) * 80)
+
+
+def test_strong_curvature_is_not_a_kink():
+    """Precise means make a smooth curvature many SEs from 0; the kink statistic stays ~0."""
+    g = np.array(surf.grid())
+    d2 = surf.second_differences(frame(quadratic(g, g)), frame(np.full((11, 11), 2.0)))
+    assert d2["z"].abs().min() > 3
+    assert d2["spike_z"].abs().max() < 1e-6
 
 
 @pytest.mark.parametrize("axis, at", [("control", 0.4), ("inspiration", 0.7)])
@@ -198,14 +256,17 @@ def test_second_differences_find_a_planted_kink(axis, at):
     c, i = np.meshgrid(g, g, indexing="ij")
     where = c if axis == "control" else i
     kinked = quadratic(g, g) - 3000 * np.abs(where - at)  # slope jumps by 6000 at `at`
-    d2 = surf.second_differences(frame(kinked), frame(np.full((11, 11), 80.0)))
-    top = surf.largest(d2)
-    assert top["axis"] == axis
-    assert (top["control"] if axis == "control" else top["inspiration"]) == pytest.approx(at)
-    assert abs(top["z"]) > 2
-    # Away from the kink nothing stands out.
+    d2 = surf.second_differences(frame(kinked), frame(np.full((11, 11), 20.0)))
+    for column in ("z", "spike_z"):
+        top = surf.largest(d2, column)
+        assert top["axis"] == axis, column
+        assert (top["control"] if axis == "control" else top["inspiration"]) == pytest.approx(at)
+        assert abs(top[column]) > 5, column
+    kink = d2[(d2["axis"] == axis) & np.isclose(d2[axis], at)]
+    assert np.allclose(kink["spike"], -600)  # d h = 6000 * 0.1, the curvature cancelled
+    # Away from the kink nothing stands out beyond the smooth curvature.
     line = d2[(d2["axis"] == axis) & ~np.isclose(d2[axis], at)]
-    assert line["z"].abs().max() < 0.25
+    assert np.allclose(line["d2"], -40 if axis == "control" else -30)
 
 
 def test_paired_se_sees_through_common_random_numbers():
@@ -227,6 +288,12 @@ def test_paired_se_sees_through_common_random_numbers():
     found = surf.largest(surf.second_differences(frame(kinked.mean(-1)), se, kinked))
     assert found["axis"] == "control" and found["control"] == pytest.approx(0.4)
     assert abs(found["z"]) > 5
+    paired_kinked = surf.second_differences(frame(kinked.mean(-1)), se, kinked)
+    assert paired_kinked["spike_se"].median() == pytest.approx(
+        np.sqrt(17.5) * 50 / np.sqrt(runs), rel=0.15)
+    spike = surf.largest(paired_kinked, "spike_z")
+    assert spike["axis"] == "control" and spike["control"] == pytest.approx(0.4)
+    assert abs(spike["spike_z"]) > 4
 
 
 def test_second_differences_refuse_mismatched_shapes():

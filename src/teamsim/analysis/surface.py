@@ -10,8 +10,9 @@ at that point alone: ten times larger at this step, and it stands out against it
 its standard errors; :func:`per_run_revenue` gives the same styles run by run (from
 :func:`~teamsim.batch`, which runs fixed styles as :func:`~teamsim.sweep` does, on the same
 starting teams); :func:`second_differences` divides every second difference by its standard
-error, and :func:`largest` names the largest. ``python -m teamsim.analysis.surface`` prints the
-surfaces of the default and the calm scenario with their largest ``|d2| / SE``.
+error (and computes the kink statistic below), and :func:`largest` names the largest.
+``python -m teamsim.analysis.surface`` prints the surfaces of the default and the calm
+scenario with their largest ``|d2| / SE`` and largest kink statistic.
 
 Standard errors. Every style meets the same starting teams (common random numbers), so the means
 at neighbouring points are correlated and the textbook ``sqrt(se[i-1]**2 + 4 se[i]**2 +
@@ -19,9 +20,12 @@ se[i+1]**2)`` (independent means) is wrong: usually too large, which would hide 
 per-run values (``per_run``), each run's own second difference is taken and its standard error
 is their spread over runs: the paired estimate, right whatever the correlation.
 
-With ~200 second differences tested, ``|d2| / SE`` up to about 3.5 is what noise alone gives;
-a real curvature (an interior best style) can also be many SEs away from 0 when the runs are
-many, but then it is spread evenly along the axis, not concentrated at one point.
+With ~200 second differences tested, ``|d2| / SE`` up to about 3.5 is what noise alone gives.
+But a real, smooth curvature (diminishing returns to a lever) is also many SEs away from 0 once
+common random numbers make the SEs small: it is spread evenly along the axis, not concentrated
+at one point. So a second statistic isolates kinks: each second difference less the mean of its
+two neighbours (:data:`SPIKE`), zero on any cubic, ``d h`` at a kink (and ``-d h / 2`` beside
+it). A large ``|d2| / SE`` with a small ``|spike| / SE`` is curvature; a large spike is a kink.
 """
 
 from __future__ import annotations
@@ -93,27 +97,53 @@ def per_run_revenue(scenario: Scenario | None = None, runs: int = RUNS, seed: in
     return out
 
 
-def second_difference(values: np.ndarray, axis: int) -> np.ndarray:
-    """``f[k-1] - 2 f[k] + f[k+1]`` along ``axis``, NaN at the two ends (same shape)."""
+D2 = (1.0, -2.0, 1.0)
+"""The second difference ``f[k-1] - 2 f[k] + f[k+1]``."""
+SPIKE = (-0.5, 2.0, -3.0, 2.0, -0.5)
+"""A second difference less the mean of its two neighbours', ``d2[k] - (d2[k-1] + d2[k+1]) / 2``:
+zero on any cubic, so a smooth curvature cancels, while a kink keeps its full ``d h``."""
+
+
+def stencil(values: np.ndarray, axis: int, coefs: tuple[float, ...]) -> np.ndarray:
+    """``sum_j coefs[j] * f[k - m + j]`` along ``axis`` (``m`` = half the stencil), NaN where
+    the stencil does not fit; same shape as ``values``."""
     values = np.asarray(values, dtype=float)
+    half = len(coefs) // 2
+    n = values.shape[axis]
     out = np.full(values.shape, np.nan)
-    inner = [slice(None)] * values.ndim
-    lo, mid, hi = list(inner), list(inner), list(inner)
-    lo[axis], mid[axis], hi[axis] = slice(None, -2), slice(1, -1), slice(2, None)
-    target = list(inner)
-    target[axis] = slice(1, -1)
-    out[tuple(target)] = values[tuple(lo)] - 2 * values[tuple(mid)] + values[tuple(hi)]
+    if n < len(coefs):
+        return out
+    total = np.zeros(values.shape[:axis] + (n - 2 * half,) + values.shape[axis + 1:])
+    for j, coef in enumerate(coefs):
+        total += coef * np.take(values, range(j, j + n - 2 * half), axis=axis)
+    index = [slice(None)] * values.ndim
+    index[axis] = slice(half, n - half)
+    out[tuple(index)] = total
     return out
 
 
-def paired_se(per_run: np.ndarray) -> dict[str, np.ndarray]:
-    """Standard error of each second difference from run-by-run values (controls, inspirations,
-    runs): the spread over runs of each run's own second difference, over sqrt(runs)."""
+def second_difference(values: np.ndarray, axis: int) -> np.ndarray:
+    """``f[k-1] - 2 f[k] + f[k+1]`` along ``axis``, NaN at the two ends (same shape)."""
+    return stencil(values, axis, D2)
+
+
+def paired_se(per_run: np.ndarray, coefs: tuple[float, ...] = D2) -> dict[str, np.ndarray]:
+    """Standard error of a stencil (by default the second difference) along each axis, from
+    run-by-run values ``(controls, inspirations, runs)``: the spread over runs of each run's
+    own value, over sqrt(runs)."""
     runs = per_run.shape[-1]
     if runs < 2:
         raise ValueError(f"per_run needs at least 2 runs to estimate a spread, got {runs}")
-    return {axis: second_difference(per_run, k).std(-1, ddof=1) / np.sqrt(runs)
+    return {axis: stencil(per_run, k, coefs).std(-1, ddof=1) / np.sqrt(runs)
             for k, axis in enumerate(AXES)}
+
+
+def independent_se(se: np.ndarray, coefs: tuple[float, ...] = D2) -> dict[str, np.ndarray]:
+    """Standard error of a stencil along each axis if the means were independent:
+    ``sqrt(sum_j coefs[j]**2 se[k - m + j]**2)``."""
+    var = np.asarray(se, dtype=float) ** 2
+    squares = tuple(c * c for c in coefs)
+    return {axis: np.sqrt(stencil(var, k, squares)) for k, axis in enumerate(AXES)}
 
 
 def second_differences(surface: pd.DataFrame, se: pd.DataFrame,
@@ -123,12 +153,14 @@ def second_differences(surface: pd.DataFrame, se: pd.DataFrame,
     ``surface`` and ``se`` are tables with control down the rows and inspiration across (as
     ``revenue_surface(...)["revenue"]`` and ``["se"]``). Along control the second difference is
     taken at every point with a control value inside the grid (9x11 at step 0.1), along
-    inspiration at every point with an inspiration value inside it (11x9). Its SE is the paired
-    one from ``per_run`` (:func:`paired_se`; shape ``(controls, inspirations, runs)``) when
-    given, else the independent-means one from ``se``.
+    inspiration at every point with an inspiration value inside it (11x9). SEs are the paired
+    ones from ``per_run`` (:func:`paired_se`; shape ``(controls, inspirations, runs)``) when
+    given, else the independent-means ones from ``se`` (:func:`independent_se`).
 
-    Returns one row per point and axis: ``control``, ``inspiration``, ``axis``, ``d2``, ``se``
-    and ``z = d2 / se``.
+    Returns one row per point and axis: ``control``, ``inspiration``, ``axis``, ``d2``, ``se``,
+    ``z = d2 / se``, and the kink statistic (:data:`SPIKE`: the second difference less its
+    neighbours' mean) ``spike``, ``spike_se``, ``spike_z`` (NaN next to the edges, where a
+    neighbour is missing).
     """
     values = surface.to_numpy(float)
     if se.shape != surface.shape:
@@ -137,28 +169,30 @@ def second_differences(surface: pd.DataFrame, se: pd.DataFrame,
         if per_run.shape[:2] != values.shape:
             raise ValueError(f"per_run must be (controls, inspirations, runs) = "
                              f"{values.shape + ('runs',)}, got {per_run.shape}")
-        errors = paired_se(per_run)
+        errors, spike_errors = paired_se(per_run, D2), paired_se(per_run, SPIKE)
     else:
-        var = se.to_numpy(float) ** 2
-        errors = {axis: np.sqrt(second_difference(var, k) + 6 * var)  # v[-1] + 4 v + v[+1]
-                  for k, axis in enumerate(AXES)}
-    controls = surface.index.to_numpy(float)
-    inspirations = surface.columns.to_numpy(float)
+        errors, spike_errors = independent_se(se.to_numpy(), D2), independent_se(se.to_numpy(),
+                                                                                 SPIKE)
+    c, i = np.meshgrid(surface.index.to_numpy(float), surface.columns.to_numpy(float),
+                       indexing="ij")
     frames = []
     for k, axis in enumerate(AXES):
-        d2 = second_difference(values, k)
+        d2, spike = stencil(values, k, D2), stencil(values, k, SPIKE)
         keep = np.isfinite(d2)
-        c, i = np.meshgrid(controls, inspirations, indexing="ij")
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = d2 / errors[axis]
-        frames.append(pd.DataFrame({"control": c[keep], "inspiration": i[keep], "axis": axis,
-                                    "d2": d2[keep], "se": errors[axis][keep], "z": z[keep]}))
+            z, spike_z = d2 / errors[axis], spike / spike_errors[axis]
+        frames.append(pd.DataFrame({
+            "control": c[keep], "inspiration": i[keep], "axis": axis,
+            "d2": d2[keep], "se": errors[axis][keep], "z": z[keep],
+            "spike": spike[keep], "spike_se": spike_errors[axis][keep],
+            "spike_z": spike_z[keep]}))
     return pd.concat(frames, ignore_index=True)
 
 
-def largest(d2: pd.DataFrame) -> pd.Series:
-    """The row of :func:`second_differences` with the largest ``|d2| / SE``."""
-    return d2.loc[d2["z"].abs().idxmax()]
+def largest(d2: pd.DataFrame, column: str = "z") -> pd.Series:
+    """The row of :func:`second_differences` with the largest ``|column|`` (``"z"``: the
+    second difference over its SE; ``"spike_z"``: the kink statistic over its SE)."""
+    return d2.loc[d2[column].abs().idxmax()]
 
 
 def report(scenario: Scenario, name: str, runs: int = RUNS, seed: int = 0) -> str:
@@ -169,24 +203,37 @@ def report(scenario: Scenario, name: str, runs: int = RUNS, seed: int = 0) -> st
     means = pd.DataFrame(per_run.mean(-1), index=revenue.index, columns=revenue.columns)
     gap = float(np.abs(means - revenue).to_numpy().max())
     best = revenue.stack().idxmax()
-    # The paired test takes its second differences and their SEs from the same runs.
+    # The paired test takes its differences and their SEs from the same runs.
     paired = second_differences(means, se, per_run)
     independent = second_differences(revenue, se)
-    top, top_ind = largest(paired), largest(independent)
+
+    def where(r: pd.Series) -> str:
+        return f"along {r['axis']} at C={r['control']:.1f}, I={r['inspiration']:.1f}"
+
+    top, spike, top_ind = largest(paired), largest(paired, "spike_z"), largest(independent)
+    d2_by_axis = paired.groupby("axis")["d2"].agg(["min", "median", "max"]).round(0)
     shown = revenue.round(0).astype(int)
     shown.index = [f"C={c:.1f}" for c in shown.index]
     shown.columns = [f"I={i:.1f}" for i in shown.columns]
+    n_spike = int(paired["spike_z"].notna().sum())
     lines = [
         f"{name}: yearly revenue, $k (rows control, columns inspiration), {runs} runs, "
         f"seed {seed}",
         shown.to_string(),
         f"standard error of a point: {se.to_numpy().min():.0f}-{se.to_numpy().max():.0f} $k",
         f"best style: C={best[0]:.1f}, I={best[1]:.1f} ({revenue.loc[best]:.0f} $k)",
-        f"largest |d2|/SE (batch runs, paired SE): {abs(top['z']):.2f} along {top['axis']} at "
-        f"C={top['control']:.1f}, I={top['inspiration']:.1f} (d2 = {top['d2']:.0f} $k, "
-        f"SE {top['se']:.0f}); {int((paired['z'].abs() > 3).sum())} of {len(paired)} over 3",
-        f"largest |d2|/SE (sweep, independent-means SE): {abs(top_ind['z']):.2f} along "
-        f"{top_ind['axis']} at C={top_ind['control']:.1f}, I={top_ind['inspiration']:.1f}",
+        "second differences d2 ($k), min/median/max by axis: "
+        + "; ".join(f"{axis} {r['min']:.0f}/{r['median']:.0f}/{r['max']:.0f}"
+                    for axis, r in d2_by_axis.iterrows()),
+        f"largest |d2|/SE (paired SE over runs): {abs(top['z']):.2f} {where(top)} "
+        f"(d2 = {top['d2']:.0f} $k, SE {top['se']:.0f}); "
+        f"{int((paired['z'].abs() > 3).sum())} of {len(paired)} over 3",
+        f"largest |kink|/SE (d2 less its neighbours' mean, paired SE): "
+        f"{abs(spike['spike_z']):.2f} {where(spike)} (kink = {spike['spike']:.0f} $k, "
+        f"SE {spike['spike_se']:.0f}); {int((paired['spike_z'].abs() > 3).sum())} of "
+        f"{n_spike} over 3",
+        f"largest |d2|/SE with independent-means SEs (too wide under common random numbers): "
+        f"{abs(top_ind['z']):.2f} {where(top_ind)}",
         f"batch means vs sweep means: max |difference| {gap:.3g} $k (0 when the model's "
         f"draws do not depend on how styles are grouped)",
     ]
