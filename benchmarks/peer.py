@@ -35,7 +35,7 @@ RUNS = 100
 """Runs of the Coach, as in ``make bench``'s simulate figure."""
 GRID = np.linspace(0.0, 1.0, 11)
 """Control and inspiration levels of the sweep."""
-GRID_RUNS, GRID_RUNS_MESA = 100, 4
+GRID_RUNS, GRID_RUNS_MESA = 100, 3
 """Runs per style of the grid: teamsim's sweep, and the Mesa model's share of them."""
 
 
@@ -111,7 +111,7 @@ def main() -> None:
 
     # A sweep: 121 styles; teamsim runs them all, Mesa the first few runs of each.
     styles = [Style(c, i) for c in GRID for i in GRID]
-    sweep_s = median_seconds(lambda: sweep(GRID, GRID, scenario, runs=GRID_RUNS, seed=0), 3)
+    sweep_s = median_seconds(lambda: sweep(GRID, GRID, scenario, runs=GRID_RUNS, seed=0), 2)
     start = time.perf_counter()
     grid_played = mesa_runs(styles, scenario, GRID_RUNS_MESA, 0)
     grid_mesa_s = time.perf_counter() - start
