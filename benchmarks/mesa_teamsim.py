@@ -224,8 +224,11 @@ class SalesTeam(mesa.Model):
         if start is None:
             start = initial_state(scenario, draws)
 
-        # The manager's week is finite: the more is asked of it, the less each hour does.
-        thin = 1.0 / (1.0 + p.attention_cost * (style.control + style.inspiration))
+        # The manager's week is finite: what the levers ask for is delivered with diminishing
+        # returns, never more than ``manager_week`` in all, shared between them in proportion.
+        load = style.control + style.inspiration
+        week = p.manager_week
+        thin = -week * math.expm1(-load / week) / load if load > 1e-9 else 1.0
         self.control_felt = style.control * thin
         self.inspiration_felt = style.inspiration * thin
         self.tailoring = style.tailoring
