@@ -172,3 +172,14 @@ def test_every_parameter_belongs_to_a_mechanism_and_every_mechanism_has_a_status
     assert all(m.status in STATUSES and m.evidence for m in MECHANISMS)
     rows = mechanism_table()
     assert len(rows) == len(MECHANISMS) and {r["status"] for r in rows} <= set(STATUSES)
+
+
+def test_a_fixed_styles_rep_records_are_made_when_asked_and_match_its_year():
+    result = simulate(COACH, Scenario.default(), runs=6, seed=5)
+    assert result._reps == {}, "rep records are made only when .reps is read"
+    reps = result.reps.groupby(["run", "week"])
+    weekly = result.weekly
+    np.testing.assert_array_equal(weekly["revenue"], reps["revenue"].sum().to_numpy())
+    np.testing.assert_array_equal(weekly["quits"], reps["quit"].sum().to_numpy())
+    policy = simulate(lambda week, state: COACH, Scenario.default(), runs=6, seed=5)
+    pd.testing.assert_frame_equal(policy.reps, result.reps)

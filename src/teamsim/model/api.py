@@ -281,6 +281,8 @@ class Result:
     @cached_property
     def reps(self) -> pd.DataFrame:
         """One row per (run, week, rep): the same measures per rep, with its driver."""
+        if not self._reps and isinstance(self.style, Style):
+            self._reps = rep_records(self.style, self.scenario, self.runs, int(self.seed))
         weeks, runs, size = self._reps["revenue"].shape
         frame = pd.DataFrame({
             "run": np.tile(np.repeat(np.arange(runs), size), weeks),
@@ -335,12 +337,24 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     else:
         raise TypeError(f"style must be a teamsim.Style or a policy (week, state) -> Style, "
                         f"got {style!r} of type {type(style).__name__}")
-    check_memory(scenario, runs, runs, record_reps=True)
+    # A policy's rep records are kept as it runs (a policy may keep state of its own, so it is
+    # never run twice); a fixed style's are made only if asked for (Result.reps runs it again on
+    # the same random streams, which gives the same year).
+    check_memory(scenario, runs, runs, record_reps=not fixed)
     draws = Draws(runs, scenario.team_size, scenario.weeks, int(seed))
     state = initial_state(scenario, draws)
     drivers = state.driver.copy()
-    team, reps = run(scenario, state, levers, draws, record_reps=True, live_history=not fixed)
+    team, reps = run(scenario, state, levers, draws, record_reps=not fixed, live_history=True)
     return Result(style, scenario, runs, seed, team, reps, drivers)
+
+
+def rep_records(style: Style, scenario: Scenario, runs: int, seed: int) -> dict:
+    """The rep records of a fixed style's runs (the same runs :func:`simulate` made)."""
+    check_memory(scenario, runs, runs, record_reps=True)
+    draws = Draws(runs, scenario.team_size, scenario.weeks, seed)
+    _, reps = run(scenario, initial_state(scenario, draws), constant_levers([style], runs),
+                  draws, record_reps=True, live_history=False)
+    return reps
 
 
 def sweep(controls: Sequence[float] | np.ndarray, inspirations: Sequence[float] | np.ndarray,
