@@ -35,8 +35,8 @@ def navigator(week: int, state: PolicyState) -> Style:
       pipeline with more structure.
     - Otherwise, a steady balance of the two.
 
-    The three styles each ask for 1.3 of the manager's week (a v1 budget the course no longer
-    has); how the Navigator fares against fixed styles is measured, not assumed (lesson L10).
+    How it fares against fixed styles is measured, not assumed: lesson L10 in the model
+    appendix.
     """
     if state.market < 0.95:
         return STORM
