@@ -226,7 +226,10 @@ class Params:
         Weeks for a new hire to reach 90% of full productivity (median about 5 months for
         account executives, Bridge Group).
     new_hire_skill, new_hire_skill_spread
-        Mean and spread of a new hire's starting skill.
+        Mean and spread of a new hire's starting skill. The mean is sized so that, at a typical
+        style, new hires reach 90% of a ramped rep's revenue in about the published ramp time
+        (median about 5 months, Bridge Group); below that the skill gap, not the ramp, sets how
+        long new hires lag.
     new_hire_output
         Share of a ramped rep's opportunities and quota that a new hire has in week one.
     new_hire_pipeline
@@ -331,7 +334,7 @@ class Params:
     managed_exit_width: float = spec(0.1, 0.01, 1.0, "assumed")
     vacancy_weeks: int = spec(6, 1, 104, "assumed")
     ramp_weeks: float = spec(22.0, 1.0, 260.0, "measured")
-    new_hire_skill: float = spec(0.3, *UNIT, "assumed")
+    new_hire_skill: float = spec(0.5, *UNIT, "measured")
     new_hire_skill_spread: float = spec(0.06, 0.0, 0.5, "assumed")
     new_hire_output: float = spec(0.3, *UNIT, "assumed")
     new_hire_pipeline: float = spec(0.4, 0.0, 2.0, "directional")
