@@ -63,8 +63,8 @@ its calm twin, shared by the six lessons (one run of the three styles serves the
 RUNS_SWITCH = 80
 """Runs behind L7 (four managers in one vectorised batch)."""
 RUNS_SKILL = 40
-"""Runs behind L8 (rep records of four teams; the 78-week switch runs as a policy). Skill
-gains differ by ~60 SE at 40 runs."""
+"""Runs behind L8 (rep records of four teams; the 78-week switch runs as a policy). The
+coached and uncoached skill gains differ by tens of SE at 40 runs."""
 RUNS_CONTEXT = 40
 """Runs behind L9 (11 controls for a team of 6 and one of 40)."""
 RUNS_ADAPTIVE = 20
