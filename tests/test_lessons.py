@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from teamsim import Params
+from teamsim import Params, Scenario, Style, sweep
 from teamsim.analysis import lessons as ls
 from teamsim.analysis import robustness as rb
 
@@ -133,11 +133,13 @@ def test_refined_best_finds_the_vertex_of_a_parabola_and_keeps_ends():
     assert best[1] == pytest.approx(1.0) and best[2] == pytest.approx(0.0)
 
 
-def test_best_cell_reads_control_major_grid():
-    means = np.zeros((121, 1))
-    means[3 * 11 + 8] = 1.0
-    c, i = ls.best_cell(means)
-    assert (c[0], i[0]) == (0.3, 0.8)
+def test_grid_style_reads_the_control_major_square():
+    assert ls.grid_style(3 * 11 + 8) == Style(0.3, 0.8)
+    assert ls.grid_style(120) == Style(1.0, 1.0) and ls.grid_style(0) == Style(0.0, 0.0)
+    square = sweep(ls.GRID, ls.GRID, Scenario.no_shock(), runs=1, seed=0)
+    k = 57
+    assert (square["control"][k], square["inspiration"][k]) == (ls.grid_style(k).control,
+                                                                ls.grid_style(k).inspiration)
 
 
 def test_switching_experiment_reports_both_switches():
@@ -187,12 +189,14 @@ def test_latin_variants_stay_within_twenty_percent_and_the_model_ranges():
                 if spec is not None:
                     assert spec.low <= b <= spec.high, (v.label, f.name, b)
                 if f.name not in v.label and not isinstance(a, (int, np.integer)):
-                    assert 0.8 * a <= b <= 1.2 * a, (v.label, f.name, a, b)
+                    low, high = sorted((0.8 * a, 1.2 * a))  # a may be negative
+                    assert low <= b <= high, (v.label, f.name, a, b)
 
 
-def test_one_at_a_time_changes_one_field_by_its_factor():
+def test_one_at_a_time_changes_one_field_by_its_factor_within_its_range():
     base = Params()
-    variants = rb.one_at_a_time(specs={})
+    specs = rb.model_specs()
+    variants = rb.one_at_a_time()
     names = [f.name for f in dataclasses.fields(base)]
 
     def moves(value: object, factor: float) -> bool:
@@ -200,25 +204,34 @@ def test_one_at_a_time_changes_one_field_by_its_factor():
             return max(1, round(value * factor)) != value
         return bool(np.any(np.asarray(value) != 0))
     assert len(variants) == sum(moves(getattr(base, n), f) for n in names for f in (0.7, 1.3))
+    assert any("clipped" in v.label for v in variants)
     for v in variants:
         changed = [n for n in names if getattr(v.params, n) != getattr(base, n)]
         assert len(changed) == 1 and v.label.startswith(changed[0] + " x")
-        factor = float(v.label.split(" x")[1])
-        old, new = getattr(base, changed[0]), getattr(v.params, changed[0])
-        if isinstance(old, int):
-            assert isinstance(new, int) and new == max(1, round(old * factor))
-        else:
-            assert np.asarray(new) == pytest.approx(np.asarray(old) * factor)
+        name, spec = changed[0], specs[changed[0]]
+        factor = float(v.label.split(" x")[1].split()[0])
+        old = np.atleast_1d(getattr(base, name)).astype(float)
+        new = np.atleast_1d(getattr(v.params, name)).astype(float)
+        wanted = np.round(old * factor) if spec.integer else old * factor
+        if spec.integer:
+            wanted = np.maximum(wanted, 1)
+        assert new == pytest.approx(np.clip(wanted, spec.low, spec.high))
+        assert ("clipped" in v.label) == bool(np.any(np.clip(wanted, spec.low, spec.high)
+                                                     != wanted))
 
 
 def test_scaling_clips_into_the_allowed_range_and_says_so():
-    specs = {"quota": FakeSpec(0.0, 11.0, False), "vacancy_weeks": FakeSpec(5, math.inf, True),
-             "win_base": FakeSpec(0.0, 1.0, False)}
+    specs = {**rb.model_specs(), "quota": FakeSpec(0.0, 15.0, False),
+             "vacancy_weeks": FakeSpec(5, math.inf, True)}
+    base = Params()
     variants = {v.label: v.params for v in rb.one_at_a_time(specs=specs)}
-    assert variants["quota x1.3 (clipped: quota)"].quota == 11.0
-    assert variants["quota x0.7"].quota == pytest.approx(7.0)
+    assert variants["quota x1.3 (clipped: quota)"].quota == 15.0
+    assert variants["quota x0.7"].quota == pytest.approx(0.7 * base.quota)
     assert variants["vacancy_weeks x0.7 (clipped: vacancy_weeks)"].vacancy_weeks == 5
-    assert "win_base x1.3" in variants  # 0.585 is within [0, 1]: no clipping
+    assert variants["vacancy_weeks x1.3"].vacancy_weeks == round(1.3 * base.vacancy_weeks)
+    lhs = rb.latin_variants(specs=specs)
+    assert all(v.params.quota <= 15.0 for v in lhs)
+    assert any("clipped: quota" in v.label for v in lhs)  # 13.5 x up to 1.2 passes 15
 
 
 def test_scaling_a_tuple_field_scales_each_element():
