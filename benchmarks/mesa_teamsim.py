@@ -350,3 +350,25 @@ def run_mesa(style: Style, scenario: Scenario, runs: int, seed: int,
     start = initial_state(scenario, draws)
     played = [SalesTeam(style, scenario, draws, r, start).play() for r in range(runs)]
     return {name: np.stack([one[name] for one in played], axis=1) for name in TEAM_METRICS}
+
+
+# -- comparing the two implementations (used by benchmarks/peer.py and the tests) ------------
+def relative_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.abs(a - b) / np.maximum(np.abs(a), 1e-12)
+
+
+def ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
+    """The two-sample Kolmogorov-Smirnov statistic: the largest gap between the two ECDFs."""
+    values = np.concatenate([a, b])
+    cdf_a = np.searchsorted(np.sort(a), values, side="right") / len(a)
+    cdf_b = np.searchsorted(np.sort(b), values, side="right") / len(b)
+    return float(np.max(np.abs(cdf_a - cdf_b)))
+
+
+def per_run(team: dict[str, np.ndarray], scenario: Scenario) -> dict[str, np.ndarray]:
+    """Yearly revenue, annualised attrition and engagement in the last week, per run."""
+    return {
+        "revenue": team["revenue"].sum(0),
+        "attrition": team["quits"].sum(0) / scenario.team_size * 52 / scenario.weeks,
+        "engagement_end": team["engagement"][-1],
+    }

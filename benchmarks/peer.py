@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mesa_teamsim import SalesTeam  # noqa: E402 - the peer model sits beside this script
+from mesa_teamsim import SalesTeam, ks_statistic, per_run, relative_gap  # noqa: E402
 
 from teamsim import COACH, Scenario, Style, simulate, sweep  # noqa: E402
 from teamsim.model.engine import TEAM_METRICS, Draws, initial_state  # noqa: E402
@@ -58,27 +58,6 @@ def mesa_runs(styles: list[Style], scenario: Scenario, runs: int,
     played = [SalesTeam(style, scenario, draws, r, start).play()
               for style in styles for r in range(runs)]
     return {name: np.stack([one[name] for one in played], axis=1) for name in TEAM_METRICS}
-
-
-def relative_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.abs(a - b) / np.maximum(np.abs(a), 1e-12)
-
-
-def ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
-    """The two-sample Kolmogorov-Smirnov statistic: the largest gap between the two ECDFs."""
-    values = np.concatenate([a, b])
-    cdf_a = np.searchsorted(np.sort(a), values, side="right") / len(a)
-    cdf_b = np.searchsorted(np.sort(b), values, side="right") / len(b)
-    return float(np.max(np.abs(cdf_a - cdf_b)))
-
-
-def per_run(team: dict[str, np.ndarray], scenario: Scenario) -> dict[str, np.ndarray]:
-    """Yearly revenue, annualised attrition and engagement in the last week, per run."""
-    return {
-        "revenue": team["revenue"].sum(0),
-        "attrition": team["quits"].sum(0) / scenario.team_size * 52 / scenario.weeks,
-        "engagement_end": team["engagement"][-1],
-    }
 
 
 def speed_line(label: str, rep_weeks: float, teamsim_s: float, mesa_s: float,

@@ -40,25 +40,6 @@ DRIFTED = 1
 """Runs per style allowed to drift apart after a floating-point tie in a discrete draw."""
 
 
-def per_run(team: dict[str, np.ndarray], scenario: Scenario) -> dict[str, np.ndarray]:
-    return {
-        "revenue": team["revenue"].sum(0),
-        "attrition": team["quits"].sum(0) / scenario.team_size * 52 / scenario.weeks,
-        "engagement_end": team["engagement"][-1],
-    }
-
-
-def relative_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.abs(a - b) / np.maximum(np.abs(a), 1e-12)
-
-
-def ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
-    values = np.concatenate([a, b])
-    cdf_a = np.searchsorted(np.sort(a), values, side="right") / len(a)
-    cdf_b = np.searchsorted(np.sort(b), values, side="right") / len(b)
-    return float(np.max(np.abs(cdf_a - cdf_b)))
-
-
 @pytest.fixture(scope="module")
 def played() -> dict[str, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]]:
     """Per style: teamsim's and the Mesa model's weekly team records, ``(weeks, runs)``."""
@@ -87,10 +68,10 @@ def test_the_peer_is_a_mesa_model_with_an_agent_per_seat():
 
 @pytest.mark.parametrize("style", list(THREE))
 def test_each_runs_yearly_figures_are_the_same(played, style):
-    ours, theirs = (per_run(team, Scenario.default()) for team in played[style])
+    ours, theirs = (peer.per_run(team, Scenario.default()) for team in played[style])
     apart = np.zeros(RUNS, dtype=bool)
     for name in ours:
-        apart |= relative_gap(ours[name], theirs[name]) > TIGHT
+        apart |= peer.relative_gap(ours[name], theirs[name]) > TIGHT
     assert apart.sum() <= DRIFTED, (
         f"{style}: {int(apart.sum())} of {RUNS} runs differ in yearly revenue, attrition or "
         f"final engagement (runs {np.flatnonzero(apart).tolist()}); revenue teamsim "
@@ -102,9 +83,9 @@ def test_every_weekly_team_figure_is_the_same(played, style):
     ours, theirs = played[style]
     apart = np.zeros(RUNS, dtype=bool)
     for name in TEAM_METRICS:
-        apart |= (relative_gap(ours[name], theirs[name]) > TIGHT).any(0)
+        apart |= (peer.relative_gap(ours[name], theirs[name]) > TIGHT).any(0)
     differing = [name for name in TEAM_METRICS
-                 if (relative_gap(ours[name], theirs[name]) > TIGHT).any()]
+                 if (peer.relative_gap(ours[name], theirs[name]) > TIGHT).any()]
     assert apart.sum() <= DRIFTED, (
         f"{style}: {int(apart.sum())} of {RUNS} runs differ in some week; metrics that "
         f"differ: {differing}")
@@ -112,14 +93,15 @@ def test_every_weekly_team_figure_is_the_same(played, style):
 
 @pytest.mark.parametrize("style", list(THREE))
 def test_the_distributions_over_runs_agree(played, style):
-    ours, theirs = (per_run(team, Scenario.default()) for team in played[style])
+    ours, theirs = (peer.per_run(team, Scenario.default()) for team in played[style])
     critical = 1.36 * math.sqrt(2 / RUNS)  # the KS test's 5% critical value, two samples of 40
     for name in ours:
         a, b = ours[name], theirs[name]
         se = math.sqrt(a.var(ddof=1) / RUNS + b.var(ddof=1) / RUNS)
         assert abs(a.mean() - b.mean()) <= 2 * se, (
             f"{style} {name}: teamsim mean {a.mean():.4f}, Mesa {b.mean():.4f}, SE {se:.4f}")
-        assert ks_statistic(a, b) < critical, f"{style} {name}: KS {ks_statistic(a, b):.3f}"
+        ks = peer.ks_statistic(a, b)
+        assert ks < critical, f"{style} {name}: KS {ks:.3f}"
 
 
 def test_a_second_year_under_ratcheted_quotas_is_the_same():
@@ -131,5 +113,5 @@ def test_a_second_year_under_ratcheted_quotas_is_the_same():
     apart = np.zeros(runs, dtype=bool)
     for name in TEAM_METRICS:
         ours = weekly[name].to_numpy(dtype=float).reshape(runs, scenario.weeks).T
-        apart |= (relative_gap(ours, theirs[name]) > TIGHT).any(0)
+        apart |= (peer.relative_gap(ours, theirs[name]) > TIGHT).any(0)
     assert apart.sum() <= DRIFTED, f"{int(apart.sum())} of {runs} runs differ in some week"
