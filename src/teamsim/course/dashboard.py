@@ -578,9 +578,8 @@ class Shifting(Dashboard):
     def compute(self, week_k: int, control: float, inspiration: float) -> Frames:
         after = Style(control, inspiration)
         names = ["Stays as started", "Switches in week k", "Leads from week 1"]
-        # One pass for the three, on the same starting teams. Their weekly noise differs block
-        # by block, so gaps of a few $k in the readout are noise (30 runs); common noise for
-        # managers compared week by week is left to the model's next version.
+        # One pass for the three, on the same runs: every run has its own random stream
+        # whatever the manager (common random numbers), so the gaps are the managers'.
         run = batch([self.start, switch_at(week_k, self.start, after), after],
                     Scenario.default(), runs=RUNS, seed=SEED)
         lines = weekly_frame([(run, names)], self.metrics[:3])
