@@ -106,6 +106,7 @@ data: venv
 # Speed figures (median and p95): the model, the sweep, scaling.
 bench: venv chromium
 	$(PY) -m teamsim.bench
+	$(PY) benchmarks/peer.py
 
 clean:
 	rm -rf _build .pytest_cache

@@ -23,11 +23,12 @@ from teamsim import (
     simulate,
     sweep,
 )
-from teamsim.model.engine import initial_state
+from teamsim.model.engine import Draws, initial_state
 from teamsim.model.policies import switch_at
 
-WEEKLY = ["run", "week", "revenue", "deals_won", "activities", "pipeline", "forecast", "quota",
-          "headcount", "quits", "engagement", "exhaustion", "trust", "skill", "focus",
+WEEKLY = ["run", "week", "revenue", "deals_won", "deals_lost", "activities", "pipeline",
+          "forecast", "quota", "headcount", "quits", "engagement", "exhaustion", "trust",
+          "skill", "focus",
           "attainment", "at_quota", "market", "control", "inspiration"]
 
 
@@ -214,7 +215,7 @@ def test_batch_returns_the_drivers_and_skills_it_started_from():
     np.testing.assert_array_equal(run.drivers[run.block(0)], run.drivers[run.block(1)])
     np.testing.assert_array_equal(
         np.asarray(DRIVERS)[run.drivers[run.block(0)]].ravel(), first["driver"].astype(str))
-    start = initial_state(scenario, 4, np.random.default_rng(5))
+    start = initial_state(scenario, Draws(4, scenario.team_size, scenario.weeks, 5))
     np.testing.assert_array_equal(run.start_skill[run.block(1)], start.skill)
 
 

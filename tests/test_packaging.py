@@ -2,7 +2,7 @@
 environment, with the model's dependencies only.
 
 It proves that the installed package finds its own data files (importlib.resources, not a path
-into a checkout), that ``python -m teamsim.analysis.behaviours`` runs there, and that
+into a checkout), that ``python -m teamsim.analysis.lessons`` runs there, and that
 ``import teamsim`` needs neither the plotting nor the widget stack (they are not installed).
 """
 
@@ -78,8 +78,9 @@ def test_installed_package_loads_its_data_without_the_course_stack(installed, tm
     assert missing.returncode != 0, "the model-only install should not bring altair"
 
 
-def test_installed_package_reports_its_behaviours(installed, tmp_path):
-    out = run(installed, "-m", "teamsim.analysis.behaviours", cwd=tmp_path)
-    lines = out.splitlines()
-    assert [line.split()[0] for line in lines] == [
-        "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "Cal"]
+def test_installed_package_measures_its_lessons(installed, tmp_path):
+    out = run(installed, "-m", "teamsim.analysis.lessons", cwd=tmp_path)
+    verdicts = [line.split()[:2] for line in out.splitlines() if line[:1] == "L" and
+                line.split()[0][1:].isdigit()]
+    assert [key for key, _ in verdicts] == [f"L{i}" for i in range(1, 12)]
+    assert {verdict for _, verdict in verdicts} <= {"holds", "FAILS"}

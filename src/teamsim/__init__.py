@@ -7,7 +7,7 @@ layers, each importing only the ones below it (checked by ``make lint``):
 - ``teamsim.instructor``: grading a class and the capstone debrief;
 - ``teamsim.course``: the book's helpers, the workbook's dashboards and exercise checks;
 - ``teamsim.charts`` (Altair) and ``teamsim.data`` (the course's simulated data files);
-- ``teamsim.analysis``: measurements on the model (behaviours, settling times, the style grid);
+- ``teamsim.analysis``: measurements on the model (lessons, robustness, calibration, measures);
 - ``teamsim.model``: the simulation itself.
 
 >>> from teamsim import Style, Scenario, simulate

@@ -22,7 +22,7 @@ WRONG = {
                          {"Driller": 1.0}],
     "most_exhausted": ["Coach", "coach ", "Manager"],
     "cheerleader_at_quota": [1.0, 0.0],
-    "best_on_map": [(0.0, 0.0), (1.0, 1.0), (0.5,), Style(0.9, 0.1)],
+    "best_on_map": [(0.0, 0.0), (0.6, 0.7), (0.5,), Style(0.9, 0.1)],
     "corner_failures": [{"Driller": "drift", "Cheerleader": "burnout", "Absentee": "stall"},
                         {"Driller": "burnout"}, {"Driller": 1, "Cheerleader": 2, "Absentee": 3}],
     "forecast_error": [(0.1, 0.9), (5, 5)],
@@ -37,10 +37,10 @@ WRONG = {
     "trust_speed": [(1, 1), (40, 40), (2.5, 3)],
     "share_lost": [{"Driller": 0.0, "Coach": 0.0, "Cheerleader": 0.0},
                    {"Driller": 900.0, "Coach": 10.0, "Cheerleader": 5.0}],
-    "most_brittle": ["Coach", "Absentee"],
+    "loss_spread": [0.0, 0.5, 12.0],
     "safe_best": [(1.0, 0.0), (0.2, 0.2, 0.2)],
-    "switch_gain": [0.0, -100.0],
-    "late_share": [0.0, 40.0],
+    "switch_gain": [-100.0, 7000.0],
+    "dip_and_payoff": [(0.0, 0.0, 34), (180.0, -164.0, 34), (1.0, 2.0, 2.5)],
     "best_switch_week": [40, 7, 0],
     "self_assessment": [{"numbers_first": 9}, {"numbers_first": 6, "inspect_pipeline": 1,
                                                "tell_how": 1, "explain_why": 1, "listen_more": 1,
@@ -151,3 +151,21 @@ def test_some_right_answers_are_confirmed():
         ["numbers_first", "inspect_pipeline", "tell_how", "explain_why", "listen_more",
          "coach_questions"], 3)}).passed
     assert check("policy_beats_fixed", {"my_policy": navigator}).passed
+
+
+def test_dip_and_payoff_checks_each_answer():
+    from teamsim import DRILLER, Scenario, simulate
+    from teamsim.model.policies import switch_at
+
+    def weekly(manager):
+        return simulate(manager, Scenario.default(), runs=40, seed=7).weekly.groupby("week")[
+            "revenue"].mean()
+
+    gap = weekly(switch_at(10, DRILLER, COACH)) - weekly(DRILLER)
+    halves = gap.loc[:26].sum(), gap.loc[27:].sum()
+    ahead = int(gap[gap <= 0].index.max()) + 1
+    right = {"first_half_gain": halves[0], "second_half_gain": halves[1], "ahead_from": ahead}
+    assert check("dip_and_payoff", right).passed
+    for wrong in ({"ahead_from": ahead - 1}, {"ahead_from": 11},
+                  {"first_half_gain": halves[1], "second_half_gain": halves[0]}):
+        assert check("dip_and_payoff", {**right, **wrong}).status == "wrong", wrong

@@ -169,6 +169,22 @@ def test_a_lever_set_to_a_reference_draws_its_line():
                               coach)
 
 
+def test_references_run_alongside_or_from_the_cache_give_the_same_lines_as_runs_of_their_own():
+    from teamsim import Scenario, batch
+    from teamsim.course.dashboard import RUNS, SEED, alongside
+
+    scenario = Scenario(shock_depth=0.35, shock_weeks=9)  # a scenario no other test has run
+    fixed = (COACH, Style(0.9, 0.1))
+    for mine in (Style(0.3, 0.8), Style(0.7, 0.2)):  # the first runs all three, the second hits
+        got_mine, got_fixed = alongside(mine, fixed, scenario)
+        alone = batch([mine], scenario, runs=RUNS, seed=SEED)
+        refs = batch(list(fixed), scenario, runs=RUNS, seed=SEED)
+        for name in ("revenue", "engagement", "quits"):
+            np.testing.assert_array_equal(got_mine.team[name], alone.team[name])
+            np.testing.assert_array_equal(got_fixed.team[name], refs.team[name])
+        assert got_fixed.managers == fixed and got_mine.managers == (mine,)
+
+
 def test_dashboard_levers_validate():
     dash = FirstLook()
     with pytest.raises(ValueError, match="unknown lever"):

@@ -106,7 +106,7 @@ def dashboards(moves: int = 40) -> list[str]:
             json.dumps(dash.sent)  # what goes to the page, as the kernel serialises it
             if i >= 2:  # the first moves warm caches
                 seconds.append(time.perf_counter() - start)
-        out.append(line(f"slider move, {name}", seconds, "p95 <= 50 ms"))
+        out.append(line(f"slider move, {name}", seconds, "p95 <= 30 ms"))
     return out
 
 

@@ -18,16 +18,20 @@ import pandas as pd
 
 from teamsim.analysis.measures import skill_tier
 from teamsim.model import DRIVERS, STYLES, Scenario, Style, simulate
-from teamsim.model.engine import initial_state
+from teamsim.model.engine import Draws, initial_state
 
-ROSTER_SEED = 2026
+ROSTER_SEED = 2094945
+"""The seed whose first run's starting team has the case's cast: the drivers, skill tiers and
+one new hire the story gives each person (found by searching seeds; the model draws the team,
+the story names its seats)."""
 CRM_SEED = 7
 STYLE_YEAR_SEED = 11
 STYLE_YEAR_RUNS = 200
 
 # The running case: the team that Sam, a top seller just promoted to manager, inherits.
-NAMES = ("Priya", "Marcus", "Elena", "Tom", "Aisha", "Diego", "Hannah", "Kwame", "Sofia",
-         "Liam")
+NAMES = ("Sofia", "Kwame", "Liam", "Hannah", "Priya", "Marcus", "Elena", "Aisha", "Diego",
+         "Tom")
+"""Who sits in each seat (rep 0-9) of the case's team."""
 
 # The three teams of the "diagnose the manager" exercise. Their styles are not in the data.
 CRM_TEAMS = {"Amber": Style(0.15, 0.85), "Birch": Style(0.85, 0.15), "Cedar": Style(0.6, 0.7)}
@@ -65,7 +69,7 @@ def data_dir() -> Traversable:
 def roster() -> pd.DataFrame:
     """The running case's team: the starting team of the default scenario for ``ROSTER_SEED``."""
     scenario = Scenario.default()
-    state = initial_state(scenario, 1, np.random.default_rng(ROSTER_SEED))
+    state = initial_state(scenario, Draws(1, scenario.team_size, scenario.weeks, ROSTER_SEED))
     rng = np.random.default_rng(ROSTER_SEED + 1)
     new_hire = state.ramp[0] < 1.0
     tenure = np.where(new_hire, np.round(state.ramp[0] * 5),

@@ -12,10 +12,18 @@ import numpy as np
 import pandas as pd
 
 from teamsim.model.core import Scenario, Style, check_int, check_unit
-from teamsim.model.engine import QUARTER, TEAM_METRICS, Levers, initial_state, market_index, run
-from teamsim.model.params import DRIVERS
+from teamsim.model.engine import (
+    QUARTER,
+    REP_METRICS,
+    TEAM_METRICS,
+    Draws,
+    Levers,
+    initial_state,
+    market_index,
+    run,
+)
+from teamsim.model.params import DRIVERS, Params
 
-MAX_RUNS = 100_000
 SWEEP_CHUNK = 60_000
 """Rep-slots stepped together in a sweep: big enough to amortise numpy's per-call cost,
 small enough to stay in cache."""
@@ -98,9 +106,25 @@ def checked_scenario(scenario: object) -> Scenario:
 
 
 def check_runs_seed(runs: object, seed: object) -> None:
-    check_int("runs", runs, 1, MAX_RUNS)
+    if isinstance(runs, np.integer):
+        runs = int(runs)
+    check_int("runs", runs, 1, 10**9)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TypeError(f"seed must be a whole number >= 0, got {seed!r}")
+
+
+def check_memory(scenario: Scenario, runs: int, teams: int, record_reps: bool) -> None:
+    """Refuse a call whose arrays would pass :attr:`Params.MEMORY_BUDGET`, with the estimate."""
+    size, weeks = scenario.team_size, scenario.weeks
+    need = Draws.bytes_needed(runs, size, weeks) + 8 * weeks * teams * len(TEAM_METRICS)
+    need += 8 * teams * size * (2 * QUARTER + 25)  # the state and one week's temporaries
+    if record_reps:
+        need += 8 * weeks * teams * size * len(REP_METRICS)
+    if need > Params.MEMORY_BUDGET:
+        raise ValueError(
+            f"runs={runs} with {size} reps over {weeks} weeks would need about "
+            f"{need / 1e9:.1f} GB, more than the {Params.MEMORY_BUDGET / 1e9:.1f} GB budget: "
+            f"ask for fewer runs (the standard error falls only with the square root of runs)")
 
 
 LeverArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -257,6 +281,8 @@ class Result:
     @cached_property
     def reps(self) -> pd.DataFrame:
         """One row per (run, week, rep): the same measures per rep, with its driver."""
+        if not self._reps and isinstance(self.style, Style):
+            self._reps = rep_records(self.style, self.scenario, self.runs, int(self.seed))
         weeks, runs, size = self._reps["revenue"].shape
         frame = pd.DataFrame({
             "run": np.tile(np.repeat(np.arange(runs), size), weeks),
@@ -295,9 +321,11 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     scenario
         The team and market; :meth:`Scenario.default` if omitted.
     runs
-        Independent Monte-Carlo runs (1-100,000).
+        Independent Monte-Carlo runs (at least 1; a call beyond the memory budget,
+        :attr:`Params.MEMORY_BUDGET`, is refused with the estimate).
     seed
-        Seed of the random generator: same inputs and seed give identical results.
+        Seed of the random streams: same inputs and seed give identical results, and run
+        ``r`` has the same stream whatever the style, policy or number of runs.
     """
     scenario = checked_scenario(scenario)
     check_runs_seed(runs, seed)
@@ -309,11 +337,24 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     else:
         raise TypeError(f"style must be a teamsim.Style or a policy (week, state) -> Style, "
                         f"got {style!r} of type {type(style).__name__}")
-    rng = np.random.default_rng(seed)
-    state = initial_state(scenario, runs, rng)
+    # A policy's rep records are kept as it runs (a policy may keep state of its own, so it is
+    # never run twice); a fixed style's are made only if asked for (Result.reps runs it again on
+    # the same random streams, which gives the same year).
+    check_memory(scenario, runs, runs, record_reps=not fixed)
+    draws = Draws(runs, scenario.team_size, scenario.weeks, int(seed))
+    state = initial_state(scenario, draws)
     drivers = state.driver.copy()
-    team, reps = run(scenario, state, levers, rng, record_reps=True, live_history=not fixed)
+    team, reps = run(scenario, state, levers, draws, record_reps=not fixed, live_history=True)
     return Result(style, scenario, runs, seed, team, reps, drivers)
+
+
+def rep_records(style: Style, scenario: Scenario, runs: int, seed: int) -> dict:
+    """The rep records of a fixed style's runs (the same runs :func:`simulate` made)."""
+    check_memory(scenario, runs, runs, record_reps=True)
+    draws = Draws(runs, scenario.team_size, scenario.weeks, seed)
+    _, reps = run(scenario, initial_state(scenario, draws), constant_levers([style], runs),
+                  draws, record_reps=True, live_history=False)
+    return reps
 
 
 def sweep(controls: Sequence[float] | np.ndarray, inspirations: Sequence[float] | np.ndarray,
@@ -338,13 +379,14 @@ def sweep(controls: Sequence[float] | np.ndarray, inspirations: Sequence[float] 
         grid.append(values)
     check_unit("tailoring", tailoring)
     styles = [Style(c, i, tailoring) for c in grid[0] for i in grid[1]]
-    rng = np.random.default_rng(seed)
-    start = initial_state(scenario, runs, rng)
     per_chunk = max(1, SWEEP_CHUNK // (runs * scenario.team_size))
+    check_memory(scenario, runs, min(len(styles), per_chunk) * runs, record_reps=False)
+    draws = Draws(runs, scenario.team_size, scenario.weeks, int(seed))
+    start = initial_state(scenario, draws)
     frames = []
     for lo in range(0, len(styles), per_chunk):
         chunk = styles[lo:lo + per_chunk]
-        team, _ = run(scenario, start.tile(len(chunk)), constant_levers(chunk, runs), rng)
+        team, _ = run(scenario, start.tile(len(chunk)), constant_levers(chunk, runs), draws)
         if weekly:
             frames.append(weekly_means(team, len(chunk), runs))
         else:
@@ -416,11 +458,12 @@ def batch(managers: Sequence[Style | Calendar], scenario: Scenario | None = None
         if not isinstance(m, (Style, Calendar)):
             raise TypeError(f"managers[{i}] must be a teamsim.Style or a calendar with "
                             f"style_in(week), got {m!r} of type {type(m).__name__}")
-    rng = np.random.default_rng(seed)
-    start = initial_state(scenario, runs, rng).tile(len(managers))
+    check_memory(scenario, runs, len(managers) * runs, record_reps=True)
+    draws = Draws(runs, scenario.team_size, scenario.weeks, int(seed))
+    start = initial_state(scenario, draws).tile(len(managers))
     drivers, start_skill = start.driver.copy(), start.skill.copy()
     # Calendars never read the history, so the team records are totalled once at the end.
-    team, rep = run(scenario, start, calendar_levers(managers, runs), rng, record_reps=True,
+    team, rep = run(scenario, start, calendar_levers(managers, runs), draws, record_reps=True,
                     live_history=False)
     return Batch(managers, scenario, runs, seed, team, rep if reps else {}, drivers, start_skill)
 

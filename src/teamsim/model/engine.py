@@ -1,8 +1,15 @@
 """The weekly update: one place for the state, one for the step, vectorised over teams and reps.
 
-Arrays have shape ``(teams, reps)``: a "team" is one Monte-Carlo run of one style, so a sweep of
-441 styles with 100 runs each is one batch of 44,100 teams stepped together. The only Python loop
-is the one over weeks. The equations are written out in the model appendix of the book.
+Arrays have shape ``(teams, reps)``: a "team" is one Monte-Carlo run of one manager, so a sweep
+of 441 styles with 100 runs each is one batch of 44,100 teams stepped together. The only Python
+loop is the one over weeks. The equations are written out in the model appendix of the book, and
+every causal link is listed in :mod:`teamsim.model.mechanisms`.
+
+**Common random numbers.** Run ``r`` of a call with seed ``s`` draws every random number it will
+ever need from its own stream (:class:`Draws`), whatever the manager, the other managers in the
+batch or the number of runs: two styles on the same seed differ only by the style, and the first
+``k`` runs of an ``n``-run call equal a ``k``-run call. Every state update is written so that it
+stays in range by its form (saturating curves, exponential decay, log-odds), never by a clamp.
 """
 
 from __future__ import annotations
@@ -13,17 +20,106 @@ from dataclasses import dataclass
 import numpy as np
 
 from teamsim.model.core import Scenario
-from teamsim.model.params import COACHING_FIT, CONTROL_FIT, DRIVERS, GENERIC_FIT, Params
+from teamsim.model.params import Params
 
 QUARTER = 13
 """Weeks in the rolling quarter over which attainment and 'at quota' are judged."""
+YEAR = 52
+"""Weeks after which quotas are reset on the year's results (:attr:`Params.quota_ratchet`)."""
+
+TEAM_METRICS = ("revenue", "deals_won", "deals_lost", "activities", "pipeline", "forecast",
+                "quota", "headcount", "quits", "engagement", "exhaustion", "trust", "skill",
+                "focus", "attainment", "at_quota", "market", "control", "inspiration")
+REP_METRICS = ("active", "revenue", "deals_won", "deals_lost", "activities", "pipeline", "quota",
+               "quit", "tenure", "engagement", "exhaustion", "trust", "skill", "focus",
+               "attainment", "at_quota")
 
 
-TEAM_METRICS = ("revenue", "deals_won", "activities", "pipeline", "forecast", "quota",
-                "headcount", "quits", "engagement", "exhaustion", "trust", "skill", "focus",
-                "attainment", "at_quota", "market", "control", "inspiration")
-REP_METRICS = ("active", "revenue", "deals_won", "activities", "pipeline", "quota", "quit",
-               "engagement", "exhaustion", "trust", "skill", "focus", "attainment", "at_quota")
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic curve: log-odds to a share in (0, 1)."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def logit(share: float) -> float:
+    return float(np.log(share / (1.0 - share)))
+
+
+def steady_pipeline(p: Params) -> float:
+    """Open deals of a ramped rep working at normal effort with full focus (the unit in which
+    starting and seeded pipelines are given)."""
+    return p.activities_per_week * p.opportunity_rate * p.sales_cycle
+
+
+class Draws:
+    """Every random number ``runs`` runs of a scenario will use, one stream per run.
+
+    Run ``r`` of seed ``seed`` draws from ``SeedSequence(seed, spawn_key=(r,))`` in a fixed
+    order, so its numbers do not depend on how many runs were asked for or on anything the
+    simulation does. Start arrays are ``(runs, reps)``; weekly ones ``(weeks, runs, reps)``.
+    """
+
+    START_U = ("driver", "new", "ramp", "pipeline")
+    START_Z = ("skill", "hire_skill", "engagement", "exhaustion", "trust")
+    WEEK_U = ("deals", "quit")
+    WEEK_Z = ("effort", "hire_skill")
+
+    def __init__(self, runs: int, team_size: int, weeks: int, seed: int) -> None:
+        size = team_size
+        n_u = len(self.START_U) * size + len(self.WEEK_U) * weeks * size
+        n_z = len(self.START_Z) * size + weeks + len(self.WEEK_Z) * weeks * size
+        u = np.empty((runs, n_u))
+        z = np.empty((runs, n_z))
+        for r in range(runs):
+            rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(r,)))
+            u[r] = rng.random(n_u)
+            z[r] = rng.standard_normal(n_z)
+        self.runs, self.weeks = runs, weeks
+        self.start: dict[str, np.ndarray] = {}
+        self.week: dict[str, np.ndarray] = {}
+        at = 0
+        for name in self.START_U:
+            self.start[name], at = u[:, at:at + size], at + size
+        for name in self.WEEK_U:
+            block = u[:, at:at + weeks * size].reshape(runs, weeks, size)
+            self.week[name], at = np.ascontiguousarray(block.transpose(1, 0, 2)), at + weeks * size
+        at = 0
+        for name in self.START_Z:
+            self.start["z_" + name], at = z[:, at:at + size], at + size
+        self.week["team"], at = np.ascontiguousarray(z[:, at:at + weeks].T[:, :, None]), at + weeks
+        for name in self.WEEK_Z:
+            block = z[:, at:at + weeks * size].reshape(runs, weeks, size)
+            self.week["z_" + name], at = (np.ascontiguousarray(block.transpose(1, 0, 2)),
+                                          at + weeks * size)
+
+    def weekly(self, name: str, t: int, groups: int) -> np.ndarray:
+        """Week ``t``'s draws ``name`` for ``groups`` blocks of the same runs."""
+        values = self.week[name][t]
+        return values if groups == 1 else np.tile(values, (groups, 1))
+
+    @staticmethod
+    def bytes_needed(runs: int, team_size: int, weeks: int) -> int:
+        per_run = (len(Draws.START_U) + len(Draws.START_Z)) * team_size + weeks * (
+            1 + (len(Draws.WEEK_U) + len(Draws.WEEK_Z)) * team_size)
+        return 8 * runs * per_run
+
+
+def poisson(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Poisson counts with the given means, from uniforms ``u`` by inverting the CDF (so a
+    count depends only on its own mean and uniform: common random numbers survive)."""
+    count = np.zeros(mean.shape)
+    term = np.exp(-mean)
+    cdf = term.copy()
+    k = 0
+    more = u > cdf
+    while more.any():
+        k += 1
+        count += more
+        term = term * mean / k
+        cdf += term
+        more &= u > cdf
+        if k > 1000:  # only reachable with absurd means; the CDF is then ~1 anyway
+            break
+    return count
 
 
 @dataclass
@@ -31,11 +127,12 @@ class TeamState:
     """Everything the model tracks, per team and rep (``(teams, reps)`` arrays)."""
 
     driver: np.ndarray      # int index into DRIVERS
-    skill: np.ndarray       # [0, 1]
+    skill: np.ndarray       # (0, 1)
     ramp: np.ndarray        # [0, 1], 1 = fully ramped
-    engagement: np.ndarray  # [0, 1]
+    tenure: np.ndarray      # weeks in the seat
+    engagement: np.ndarray  # (0, 1)
     exhaustion: np.ndarray  # [0, 1]
-    trust: np.ndarray       # [0, 1]
+    trust: np.ndarray       # (0, 1)
     live: np.ndarray        # open opportunities that are being worked (deals)
     stale: np.ndarray       # open opportunities nobody is working any more (deals)
     feel: np.ndarray        # exponential average of weekly attainment (ratio to quota)
@@ -46,9 +143,12 @@ class TeamState:
     active: np.ndarray      # 1.0 where the position is filled, 0.0 while it is vacant
     vacancy: np.ndarray     # weeks until a vacant position is filled
     adapt: np.ndarray       # (teams, 1) share of shock demand the team has found elsewhere
+    quota_level: np.ndarray  # (teams, 1) this year's quota as a multiple of Params.quota
+    year_revenue: np.ndarray  # (teams, 1) revenue so far this year, $k
+    year_quota: np.ndarray  # (teams, 1) quota so far this year, $k
 
     def tile(self, times: int) -> TeamState:
-        """Repeat every team ``times`` times (the same starting teams for every style)."""
+        """Repeat every team ``times`` times (the same starting teams for every manager)."""
         out = {}
         for name, arr in vars(self).items():
             axis = 1 if arr.ndim == 3 else 0
@@ -58,49 +158,49 @@ class TeamState:
         return TeamState(**out)
 
 
-def new_hire_values(p: Params, rng: np.random.Generator, shape: tuple[int, ...]) -> dict:
-    """Starting values of new hires: low skill, not ramped, hopeful, wary, rested."""
-    return {
-        "skill": np.clip(rng.normal(p.new_hire_skill, 0.06, shape), 0.05, 0.95),
-        "ramp": np.zeros(shape),
-        "engagement": np.full(shape, 0.65),
-        "exhaustion": np.full(shape, 0.1),
-        "trust": np.full(shape, 0.45),
-    }
+def output_share(p: Params, ramp: np.ndarray) -> np.ndarray:
+    """Share of a ramped rep's opportunities and quota that a rep at ``ramp`` has."""
+    return p.new_hire_output + (1.0 - p.new_hire_output) * ramp
 
 
-def initial_state(scenario: Scenario, teams: int, rng: np.random.Generator) -> TeamState:
-    """Draw ``teams`` starting teams: drivers from the mix, skills and tenures varied."""
+def hire_skill(p: Params, z: np.ndarray) -> np.ndarray:
+    """A new hire's starting skill from a standard normal draw (log-odds around the mean)."""
+    spread = p.new_hire_skill_spread / max(p.new_hire_skill * (1 - p.new_hire_skill), 1e-6)
+    return sigmoid(logit(min(max(p.new_hire_skill, 1e-6), 1 - 1e-6)) + spread * z)
+
+
+def initial_state(scenario: Scenario, draws: Draws) -> TeamState:
+    """The starting teams of ``draws``' runs: drivers from the mix, skills and tenures varied."""
     p = scenario.params
-    shape = (teams, scenario.team_size)
-    driver = rng.choice(len(DRIVERS), size=shape, p=np.asarray(scenario.driver_mix))
-    # Skill of incumbents spreads over three tiers (a Beta centred on 0.5); new hires start low.
-    skill = np.clip(rng.beta(4.0, 4.0, shape), 0.1, 0.9)
-    ramp = np.ones(shape)
-    new = rng.random(shape) < scenario.new_hire_share
-    hires = new_hire_values(p, rng, shape)
-    skill = np.where(new, hires["skill"], skill)
-    ramp = np.where(new, rng.uniform(0.0, 0.3, shape), ramp)
-    # Open pipeline near its steady state for an average rep, so week 1 is a normal week.
-    steady = p.activities_per_week * 0.8 * 0.6 * p.opportunity_rate * p.sales_cycle
-    live = rng.poisson(steady * (p.new_hire_output + (1 - p.new_hire_output) * ramp)).astype(float)
+    d = draws.start
+    shape = d["driver"].shape
+    driver = np.searchsorted(np.cumsum(scenario.driver_mix)[:-1], d["driver"], side="right")
+    # Incumbents' skill spreads around 0.5 (a logistic-normal with the Beta's spread).
+    spread = 2.0 / np.sqrt(p.start_skill_concentration)
+    new = d["new"] < scenario.new_hire_share
+    skill = np.where(new, hire_skill(p, d["z_hire_skill"]), sigmoid(spread * d["z_skill"]))
+    ramp = np.where(new, p.start_ramp_max * d["ramp"], 1.0)
+    tenure = np.where(new, np.round(ramp * p.ramp_weeks), p.ramp_weeks)
+    mean_pipeline = p.new_hire_pipeline + (p.start_pipeline - p.new_hire_pipeline) * ramp
+    live = poisson(steady_pipeline(p) * mean_pipeline, d["pipeline"])
+
+    def around(mean: float, z: np.ndarray) -> np.ndarray:
+        if not 0.0 < mean < 1.0:
+            return np.full(shape, mean)
+        return sigmoid(logit(mean) + p.start_spread / (mean * (1 - mean)) * z)
+
+    teams = shape[0]
     return TeamState(
-        driver=driver,
-        skill=skill,
-        ramp=ramp,
-        engagement=np.clip(rng.normal(0.6, 0.08, shape), 0, 1),
-        exhaustion=np.clip(rng.normal(0.25, 0.05, shape), 0, 1),
-        trust=np.clip(rng.normal(0.5, 0.08, shape), 0, 1),
-        live=live,
-        stale=np.zeros(shape),
-        feel=np.ones(shape),
-        rev_buf=np.zeros((QUARTER,) + shape),
-        quota_buf=np.zeros((QUARTER,) + shape),
-        rev_quarter=np.zeros(shape),
-        quota_quarter=np.zeros(shape),
-        active=np.ones(shape),
-        vacancy=np.zeros(shape, dtype=int),
-        adapt=np.zeros((teams, 1)),
+        driver=driver, skill=skill, ramp=ramp, tenure=tenure.astype(float),
+        engagement=around(p.start_engagement, d["z_engagement"]),
+        exhaustion=around(p.start_exhaustion, d["z_exhaustion"]),
+        trust=around(p.start_trust, d["z_trust"]),
+        live=live, stale=np.zeros(shape), feel=np.ones(shape),
+        rev_buf=np.zeros((QUARTER,) + shape), quota_buf=np.zeros((QUARTER,) + shape),
+        rev_quarter=np.zeros(shape), quota_quarter=np.zeros(shape),
+        active=np.ones(shape), vacancy=np.zeros(shape),
+        adapt=np.zeros((teams, 1)), quota_level=np.ones((teams, 1)),
+        year_revenue=np.zeros((teams, 1)), year_quota=np.zeros((teams, 1)),
     )
 
 
@@ -116,11 +216,6 @@ def market_index(scenario: Scenario) -> np.ndarray:
     return index
 
 
-def unit(x: np.ndarray) -> np.ndarray:
-    """Clamp to [0, 1] (two ufuncs: cheaper than ``np.clip``'s wrappers on small arrays)."""
-    return np.minimum(np.maximum(x, 0.0), 1.0)
-
-
 class Manager:
     """What the manager's levers mean for each rep this week (recomputed only when they change).
 
@@ -129,37 +224,39 @@ class Manager:
 
     def __init__(self, p: Params, size: int, driver: np.ndarray, control: np.ndarray,
                  inspiration: np.ndarray, tailoring: np.ndarray) -> None:
-        # The manager's week is finite: past the budget both levers thin out.
+        # The manager's week is finite: what is asked of it (control + inspiration) is delivered
+        # with diminishing returns and never more than a full week, ``manager_week``, in all.
         load = control + inspiration
-        spread = np.where(load > p.attention_budget,
-                          (p.attention_budget / np.maximum(load, 1e-9)) ** p.overload_exponent,
-                          1.0)
-        self.control = control * spread
-        self.inspiration = inspiration * spread
+        week = p.manager_week
+        thin = np.where(load > 1e-9, -week * np.expm1(-load / week) / np.maximum(load, 1e-9), 1.0)
+        self.control = control * thin
+        self.inspiration = inspiration * thin
         # Personal attention (1:1s, coaching, being chased) thins out over a bigger team;
         # process (criteria, reviews, hygiene) reaches every rep whatever the team's size.
         dilution = min(1.0, (p.reference_team / size) ** p.attention_dilution)
-        fit = tailoring + (1.0 - tailoring) * GENERIC_FIT[driver]
+        generic = np.asarray(p.generic_fit)[driver]
+        fit = tailoring + (1.0 - tailoring) * generic
         self.personal = self.inspiration * dilution * fit  # inspiration as each rep receives it
         self.watched = self.control * dilution
-        self.coaching = self.inspiration * dilution * COACHING_FIT[driver]
-        self.control_fit = CONTROL_FIT[driver] * self.watched
-        self.micromanaging = p.trust_micromanagement * np.maximum(
-            self.watched - self.inspiration * dilution, 0.0)
-        size_penalty = p.focus_size_penalty * max(0.0, np.log(size / p.reference_team))
-        self.focus = p.focus_base + p.focus_control * self.control - size_penalty * (
-            1.0 - self.control)
+        self.coaching = self.inspiration * dilution * np.asarray(p.coaching_fit)[driver]
+        self.control_fit = np.asarray(p.control_fit)[driver] * self.watched
+        self.micromanaging = p.trust_micromanagement * self.watched * (1.0 - self.personal)
+        size_penalty = p.focus_size_penalty * max(0.0, float(np.log(size / p.reference_team)))
+        self.focus_logit = (logit(p.focus_base) + p.focus_control * self.control
+                            - size_penalty * (1.0 - self.control))
         self.noise_sd = p.effort_noise + p.effort_noise_unmanaged * (1.0 - self.control)
         self.process = 1.0 - p.win_process / 2 + p.win_process * self.control
         self.stale = p.stale_rate * (1.0 - self.control)
-        self.hygiene = 1.0 - p.hygiene_rate * self.control - 1.0 / 52.0
+        self.hygiene = (1.0 - p.hygiene_rate * self.control) * (1.0 - 1.0 / p.stale_expiry_weeks)
         self.reframing = 1.0 - p.reframing * self.inspiration
+        self.selling = np.exp(-p.coaching_time * self.coaching)
 
 
-def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Generator,
+def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         record_reps: bool = False, live_history: bool = True) -> tuple[dict, dict]:
     """Step ``state`` through the scenario's weeks; return team-level and rep-level records.
 
+    ``state`` holds ``groups * draws.runs`` teams: ``groups`` managers, each on the same runs.
     Team records are ``(weeks, teams)`` arrays named by :data:`TEAM_METRICS`; rep records (only
     with ``record_reps``) are ``(weeks, teams, reps)`` arrays named by :data:`REP_METRICS`.
     With ``live_history`` the team records are kept up to date week by week (a policy reads
@@ -169,6 +266,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
         raise ValueError("run needs record_reps or live_history to produce team records")
     p = scenario.params
     teams, size = state.skill.shape
+    groups = teams // draws.runs
     weeks = scenario.weeks
     team = {k: np.zeros((weeks, teams)) for k in TEAM_METRICS}
     reps = ({k: np.zeros((weeks, teams, size)) for k in REP_METRICS} if record_reps else {})
@@ -177,8 +275,13 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
     team["market"][:] = market[:, None]
     noise_own = np.sqrt(1.0 - p.team_noise_share)
     noise_shared = np.sqrt(p.team_noise_share)
-    win_a, win_b = p.win_base * (1.0 - p.win_skill / 2), p.win_base * p.win_skill
+    win_odds = p.win_base / (1.0 - p.win_base)
+    skill_a, skill_b = 1.0 - p.win_skill / 2, p.win_skill
+    opp_a, opp_b = 1.0 - p.opportunity_skill / 2, p.opportunity_skill
     effort_a, effort_b = 1.0 - p.effort_engagement / 2, p.effort_engagement
+    ramp_step = np.log(10.0) / p.ramp_weeks
+    steady = steady_pipeline(p)
+    decay = 1.0 - np.exp(-p.skill_decay)
     # The levers' effects are recomputed only when ``levers`` hands back a new tuple (a fixed
     # style hands back the same one every week); week 1 always makes the first Manager.
     asked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -191,51 +294,61 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
         team["control"][t] = chosen[0][:, 0]
         team["inspiration"][t] = chosen[1][:, 0]
 
-        # The market: in a shock, demand falls and deals slip; a trusting team that is given
-        # purpose and room finds demand elsewhere (adapt), a tightly run one keeps its script.
+        # The market: in a shock, demand for new deals falls and deals in flight slip. A
+        # trusting team given purpose and room slowly finds some demand elsewhere; what it found
+        # ends with the shock.
+        depth: np.ndarray | float = 0.0
         if market[t] < scenario.demand:
             trust_now = (s.trust * s.active).sum(1, keepdims=True) / np.maximum(
                 s.active.sum(1, keepdims=True), 1.0)
-            s.adapt += (p.adaptation_rate * trust_now * m.inspiration * (1.0 - m.control)
-                        * (1.0 - s.adapt))
-            depth: np.ndarray | float = scenario.shock_depth * (1.0 - s.adapt)
+            reach = p.adapt_share * trust_now * m.inspiration * (1.0 - m.control)
+            s.adapt += (reach - s.adapt) / p.adapt_weeks
+            depth = scenario.shock_depth * (1.0 - s.adapt)
         else:
-            depth = 0.0
+            s.adapt[:] = 0.0
         demand = scenario.demand * (1.0 - depth)
         slip = (1.0 - p.shock_slip * depth) / p.sales_cycle
 
         # Pressure: control, leaning harder on those who miss; trust turns it into challenge.
-        shortfall = unit(1.0 - s.feel)
+        shortfall = p.shortfall_softness * np.logaddexp(0.0, (1.0 - s.feel) / p.shortfall_softness)
         pressure = m.watched * (1.0 + p.shortfall_pressure * shortfall)
         hindrance = pressure * (1.0 - p.trust_hindrance * s.trust)
+        corners = pressure ** p.corner_steepness
+        corners = corners / (corners + p.corner_half ** p.corner_steepness)
 
-        # Effort: an inverted U in pressure, lifted by engagement, cut by exhaustion; without
-        # control it comes in bursts (part of each week's mood is shared by the whole team).
-        z = (noise_shared * rng.standard_normal((teams, 1))
-             + noise_own * rng.standard_normal((teams, size)))
-        effort = ((p.effort_base + pressure * (p.effort_pressure - p.effort_pressure_sq * pressure))
+        # Effort: a clear target raises it (saturating), engagement lifts it, exhaustion cuts
+        # it; without control it comes in bursts (part of each week's mood is shared by the
+        # team); coaching takes some of the selling week.
+        z = (noise_shared * draws.weekly("team", t, groups)
+             + noise_own * draws.weekly("z_effort", t, groups))
+        effort = ((1.0 + p.effort_goal * pressure / (pressure + p.effort_goal_half))
                   * (effort_a + effort_b * s.engagement)
                   * (1.0 - p.effort_exhaustion * s.exhaustion)
-                  * np.maximum(1.0 + m.noise_sd * z, 0.0))
-        activities = p.activities_per_week * effort * s.active
-        focus = np.minimum(np.maximum(m.focus + p.focus_trust * s.trust, 0.05), 0.95)
+                  * np.exp(m.noise_sd * z - 0.5 * m.noise_sd ** 2))
+        activities = p.activities_per_week * effort * m.selling * s.active
+        focus = sigmoid(m.focus_logit + p.focus_trust * s.trust)
 
-        # Pipeline: focused activity makes opportunities; deals decide over the sales cycle.
-        new = activities * focus * (p.opportunity_rate * demand) * (0.5 + s.skill) * (
-            p.new_hire_output + (1.0 - p.new_hire_output) * s.ramp)
-        over = np.maximum(pressure - p.corner_threshold, 0.0)
-        win = np.minimum((win_a + win_b * s.skill) * m.process
-                         * (1.0 - p.win_exhaustion * s.exhaustion)
-                         * (1.0 - p.corner_cutting * over) * demand, 0.95)
+        # Pipeline: focused activity makes opportunities (demand enters here, once); deals
+        # decide over the sales cycle, won at a rate set in odds by skill, process, exhaustion
+        # and corner-cutting.
+        new = (activities * focus * (p.opportunity_rate * demand) * (opp_a + opp_b * s.skill)
+               * output_share(p, s.ramp))
+        odds = (win_odds * (skill_a + skill_b * s.skill) * m.process
+                * (1.0 - p.win_engagement / 2 + p.win_engagement * s.engagement)
+                * (1.0 - p.win_exhaustion * s.exhaustion) * (1.0 - p.corner_cutting * corners))
+        win = odds / (1.0 + odds)
         deciding = s.live * slip
-        deals = rng.poisson(deciding * win) * s.active
-        revenue = deals * (p.deal_size * (1.0 - p.discounting * np.minimum(over, 1.0)))
-        going_stale = s.live * m.stale
-        s.live = np.maximum(s.live + new - deciding - going_stale, 0.0)
+        deals = poisson(deciding * win, draws.weekly("deals", t, groups)) * s.active
+        lost = deciding * (1.0 - win) * s.active
+        revenue = deals * p.deal_size * (1.0 - p.discounting * corners)
+        undecided = s.live - deciding
+        going_stale = undecided * m.stale
+        s.live = undecided - going_stale + new
         s.stale = s.stale * m.hygiene + going_stale
 
-        # Attainment: felt week by week (an 8-week memory), judged over the rolling quarter.
-        quota = p.quota * (p.new_hire_output + (1.0 - p.new_hire_output) * s.ramp) * s.active
+        # Attainment: felt week by week (an 8-week memory), judged over the rolling quarter,
+        # against a quota that ramps with a new hire and moves with last year's results.
+        quota = p.quota * s.quota_level * output_share(p, s.ramp) * s.active
         ratio = np.where(s.active > 0, revenue / np.maximum(quota, 1e-9), 1.0)
         s.feel += (ratio - s.feel) / p.attainment_memory
         slot = t % QUARTER
@@ -244,42 +357,53 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
         s.rev_buf[slot] = revenue
         s.quota_buf[slot] = quota
         attainment = s.rev_quarter / np.maximum(s.quota_quarter, 1e-9)
+        s.year_revenue += revenue.sum(1, keepdims=True)
+        s.year_quota += quota.sum(1, keepdims=True)
+        if (t + 1) % YEAR == 0:
+            made = s.year_revenue / np.maximum(s.year_quota, 1e-9)
+            s.quota_level *= 1.0 + p.quota_ratchet * (made - 1.0)
+            s.year_revenue[:] = 0.0
+            s.year_quota[:] = 0.0
 
-        # Exhaustion (Homer 1985): demand drains, misses sting unless reframed, rest restores.
+        # Exhaustion (Homer 1985): demands drain, misses sting unless reframed, and rest
+        # restores less the more pressure there is. Exponential forms keep it in [0, 1].
         drain = (p.exhaustion_drain * effort * (p.exhaustion_base_demand + hindrance)
                  * (1.0 + p.exhaustion_miss * shortfall * m.reframing))
-        recover = p.exhaustion_recovery * s.exhaustion * np.maximum(
-            p.recovery_ceiling - pressure, 0.1)
-        s.exhaustion = unit(s.exhaustion + drain - recover)
+        recover = p.exhaustion_recovery * np.exp(-pressure / p.recovery_pressure)
+        s.exhaustion = (1.0 - (1.0 - s.exhaustion) * np.exp(-drain)) * np.exp(-recover)
 
         # Engagement drifts toward what the week offers; trust rises slowly and falls fast.
-        engaged = (p.engagement_base + p.engagement_inspiration * m.personal
-                   + p.engagement_trust * s.trust - p.engagement_exhaustion * s.exhaustion
-                   - p.engagement_hindrance * m.watched * (1.0 - s.trust) + m.control_fit)
-        s.engagement += (unit(engaged) - s.engagement) / p.engagement_weeks
-        trusting = unit(p.trust_base + p.trust_inspiration * m.personal - m.micromanaging)
+        engaged = sigmoid(p.engagement_base + p.engagement_inspiration * m.personal
+                          + p.engagement_trust * s.trust
+                          - p.engagement_exhaustion * s.exhaustion
+                          - p.engagement_hindrance * m.watched * (1.0 - s.trust) + m.control_fit)
+        s.engagement += (engaged - s.engagement) / p.engagement_weeks
+        trusting = sigmoid(p.trust_base + p.trust_inspiration * m.personal - m.micromanaging)
         gap = trusting - s.trust
         s.trust += gap / np.where(gap > 0, p.trust_rise_weeks, p.trust_fall_weeks)
 
-        # Skill: coaching lands best in the middle of the team (CEB) and where it is safe to
-        # admit what you don't know (Edmondson 1999); practice adds a little.
-        s.skill = unit(s.skill + p.coaching_rate * m.coaching
-                       * (p.coaching_without_trust + (1.0 - p.coaching_without_trust) * s.trust)
-                       * (4.0 * s.skill * (1.0 - s.skill))
-                       + p.practice_rate * effort * (1.0 - s.skill))
-        s.ramp = np.minimum(s.ramp + 1.0 / p.ramp_weeks, 1.0)
+        # Skill: coaching lands best in the middle of the team and where it is safe to admit
+        # what you don't know; practice adds a little; unused skill fades.
+        learn = (p.coaching_rate * m.coaching
+                 * (p.coaching_without_trust + (1.0 - p.coaching_without_trust) * s.trust)
+                 * 4.0 * s.skill + p.practice_rate * effort)
+        s.skill = s.skill + (1.0 - s.skill) * (1.0 - np.exp(-learn)) - s.skill * decay
+        s.ramp += (1.0 - s.ramp) * ramp_step
+        s.tenure += s.active
 
         # Who leaves: low engagement, exhaustion and misses; control manages low performers out.
-        hazard = p.attrition_base * np.exp(p.attrition_engagement * (0.55 - s.engagement)
-                                           + p.attrition_exhaustion * (s.exhaustion - 0.3)
-                                           + p.attrition_shortfall * shortfall)
-        hazard += p.managed_exit_rate * m.control * ((s.feel < 0.5) & (s.ramp >= 1.0))
-        quit = (rng.random((teams, size)) < hazard) * s.active
+        hazard = p.attrition_base * np.exp(
+            p.attrition_engagement * (p.reference_engagement - s.engagement)
+            + p.attrition_exhaustion * (s.exhaustion - p.reference_exhaustion)
+            + p.attrition_shortfall * shortfall)
+        hazard += (p.managed_exit_rate * m.control * s.ramp
+                   * sigmoid((p.managed_exit_below - s.feel) / p.managed_exit_width))
+        quit = (draws.weekly("quit", t, groups) < -np.expm1(-hazard)) * s.active
 
         week_reps = {
-            "active": s.active, "revenue": revenue, "deals_won": deals,
+            "active": s.active, "revenue": revenue, "deals_won": deals, "deals_lost": lost,
             "activities": activities, "pipeline": (s.live + s.stale) * (p.deal_size * s.active),
-            "quota": quota, "quit": quit, "engagement": s.engagement,
+            "quota": quota, "quit": quit, "tenure": s.tenure, "engagement": s.engagement,
             "exhaustion": s.exhaustion, "trust": s.trust, "skill": s.skill, "focus": focus,
             "attainment": attainment, "at_quota": attainment >= 1.0,
         }
@@ -290,19 +414,22 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, rng: np.random.Gen
             for name, values in team_totals(week_reps, p).items():
                 team[name][t] = values
         if quit.any() or (s.vacancy > 0).any():
-            fill_vacancies(s, quit > 0, p, rng)
+            fill_vacancies(s, quit > 0, p, draws.weekly("z_hire_skill", t, groups), steady)
     if not live_history:
         team.update(team_totals(reps, p))
     return team, reps
 
 
-def fill_vacancies(s: TeamState, quit: np.ndarray, p: Params, rng: np.random.Generator) -> None:
-    """Leavers take their deals with them; a vacancy is filled by a new hire after a search."""
+def fill_vacancies(s: TeamState, quit: np.ndarray, p: Params, z_skill: np.ndarray,
+                   steady: float) -> None:
+    """A leaver's seat keeps part of the pipeline for the next hire; a vacancy is filled after a
+    search by a new hire who gets a seeded pipeline and a ramped quota."""
     searching = np.maximum(s.vacancy - 1, 0)
     if quit.any():
         s.active = np.where(quit, 0.0, s.active)
-        s.vacancy = np.where(quit, p.vacancy_weeks, searching)
-        for name in ("live", "stale", "rev_quarter", "quota_quarter"):
+        s.vacancy = np.where(quit, float(p.vacancy_weeks), searching)
+        s.live[quit] *= p.pipeline_inherited
+        for name in ("stale", "rev_quarter", "quota_quarter", "tenure"):
             getattr(s, name)[quit] = 0.0
         s.rev_buf[:, quit] = 0.0
         s.quota_buf[:, quit] = 0.0
@@ -310,8 +437,12 @@ def fill_vacancies(s: TeamState, quit: np.ndarray, p: Params, rng: np.random.Gen
         s.vacancy = searching
     hired = (s.active == 0) & (s.vacancy == 0)
     if hired.any():
-        for name, values in new_hire_values(p, rng, (int(hired.sum()),)).items():
-            getattr(s, name)[hired] = values
+        s.skill[hired] = hire_skill(p, z_skill[hired])
+        s.ramp[hired] = 0.0
+        s.engagement[hired] = p.new_hire_engagement
+        s.exhaustion[hired] = p.new_hire_exhaustion
+        s.trust[hired] = p.new_hire_trust
+        s.live[hired] += p.new_hire_pipeline * steady
         s.feel[hired] = 1.0
         s.active[hired] = 1.0
 
@@ -319,21 +450,17 @@ def fill_vacancies(s: TeamState, quit: np.ndarray, p: Params, rng: np.random.Gen
 def team_totals(reps: dict, p: Params) -> dict:
     """Team totals, and means over reps in post, of rep records (``(..., reps)`` arrays).
 
-    Rows are flattened to 2-D so that each sum over the short rep axis is a matrix product,
-    which numpy does far faster than a reduction along that axis.
+    Each team's figures depend on its own reps only (sums along the rep axis), so a team's
+    record is the same whatever other teams share the batch.
     """
-    outer = reps["active"].shape[:-1]
-    flat = {name: np.asarray(values, dtype=float).reshape(-1, values.shape[-1])
-            for name, values in reps.items()}
-    ones = np.ones(flat["active"].shape[-1])
-    on = flat["active"]
-    count = on @ ones
+    on = np.asarray(reps["active"], dtype=float)
+    count = on.sum(-1)
     per = np.maximum(count, 1.0)
-    out = {name: flat[name] @ ones  # these are zero for empty positions already
-           for name in ("revenue", "deals_won", "activities", "pipeline", "quota", "quit")}
-    out["quits"] = out.pop("quit")
+    out = {name: np.asarray(reps[name], dtype=float).sum(-1)  # zero for empty positions already
+           for name in ("revenue", "deals_won", "deals_lost", "activities", "pipeline", "quota")}
+    out["quits"] = np.asarray(reps["quit"], dtype=float).sum(-1)
     out["forecast"] = out["pipeline"] * p.win_base / p.sales_cycle
     out["headcount"] = count
     for name in ("engagement", "exhaustion", "trust", "skill", "focus", "attainment", "at_quota"):
-        out[name] = np.einsum("nr,nr->n", flat[name], on) / per
-    return {name: values.reshape(outer) for name, values in out.items()}
+        out[name] = (np.asarray(reps[name], dtype=float) * on).sum(-1) / per
+    return out
