@@ -43,13 +43,13 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("pressure", "effort", "+ (saturating)",
               "1 + g p / (p + half); no inverted U", ("effort_goal", "effort_goal_half"),
               "measured", "Locke & Latham: specific, hard goals raise output about 12-15%"),
-    Mechanism("engagement", "effort", "+", "linear", ("effort_engagement",), "measured",
+    Mechanism("engagement", "effort", "+", "linear", ("effort_engagement",), "directional",
               "Gallup (Harter et al.): top vs bottom engagement quartile about +18-21% sales "
-              "productivity (a correlation across business units)"),
+              "productivity (a correlation across business units); the size is chosen"),
     Mechanism("engagement", "win rate", "+", "odds x (1 - w/2 + w x engagement)",
-              ("win_engagement",), "measured",
+              ("win_engagement",), "directional",
               "Cerasoli et al. 2014: intrinsic motivation predicts quality more than quantity; "
-              "sized with effort_engagement to Gallup's gap"),
+              "the size is chosen"),
     Mechanism("exhaustion", "effort", "-", "linear", ("effort_exhaustion",), "directional",
               "Wright & Cropanzano 1998; weak in meta-analysis (r about -.17)"),
     Mechanism("coaching", "selling time", "-", "exp(-share x coaching)", ("coaching_time",),

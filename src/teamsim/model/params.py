@@ -83,9 +83,9 @@ class Params:
     effort_engagement
         Effort gap between a fully disengaged and a fully engaged rep. Engagement and sales
         productivity go together across business units (Gallup: top vs bottom quartile about
-        +18-21%, Harter et al.). With ``win_engagement`` it is sized so that the model's gap
-        between engagement quartiles of teams has Gallup's sign; the model's gap is smaller
-        (see the calibration in the model appendix).
+        +18-21%, Harter et al.): the sign, not a per-rep size. The size is chosen; across teams
+        run by different styles the model's quartile gap in revenue per rep is close to zero,
+        far below Gallup's (see the calibration in the model appendix).
     effort_exhaustion
         Share of effort lost at full exhaustion (exhaustion predicts lower performance,
         Wright & Cropanzano 1998; the meta-analytic relation is weak, r about -.17).
@@ -130,8 +130,8 @@ class Params:
         Share of the win rate lost at full exhaustion.
     win_engagement
         How much engagement moves the odds of winning a deal: intrinsic motivation predicts
-        the quality of work more than its quantity (Cerasoli, Nicklin & Ford 2014). Sized with
-        ``effort_engagement`` (see there).
+        the quality of work more than its quantity (Cerasoli, Nicklin & Ford 2014). The size is
+        chosen (see ``effort_engagement``).
     corner_half, corner_steepness
         Pressure at which half of the reps cut corners, and how sharply that share rises
         (a Hill curve): pressure to hit targets invites corner-cutting (Ordonez et al. 2009;
@@ -264,7 +264,7 @@ class Params:
     activities_per_week: float = spec(25.0, 1.0, 500.0, "assumed")
     effort_goal: float = spec(0.2, 0.0, 1.0, "measured")
     effort_goal_half: float = spec(0.25, 0.01, 5.0, "assumed")
-    effort_engagement: float = spec(0.8, 0.0, 1.9, "measured")
+    effort_engagement: float = spec(0.8, 0.0, 1.9, "directional")
     effort_exhaustion: float = spec(0.3, 0.0, 1.0, "directional")
     effort_noise: float = spec(0.06, 0.0, 1.0, "assumed")
     effort_noise_unmanaged: float = spec(0.3, 0.0, 1.0, "assumed")
@@ -283,7 +283,7 @@ class Params:
     win_skill: float = spec(0.9, 0.0, 1.9, "directional")
     win_process: float = spec(0.12, 0.0, 0.5, "directional")
     win_exhaustion: float = spec(0.25, *UNIT, "directional")
-    win_engagement: float = spec(0.8, 0.0, 1.9, "measured")
+    win_engagement: float = spec(0.8, 0.0, 1.9, "directional")
     corner_half: float = spec(1.0, 0.01, 10.0, "assumed")
     corner_steepness: float = spec(4.0, 1.0, 20.0, "assumed")
     corner_cutting: float = spec(0.3, *UNIT, "directional")
