@@ -161,10 +161,20 @@ def move(page: Page, control: ElementHandle) -> None:
         control.click()
 
 
+def open_predictions(page: Page) -> None:
+    """Lock in the first guess of every prediction, so that the charts behind them open."""
+    for block in page.query_selector_all("div.predict"):
+        block.query_selector("input[type=radio]").check()
+        block.query_selector("button.predict-commit").click()
+
+
 def test_chart_inputs_change_the_chart(visit, page_path: str, summary) -> None:
-    """Moving any slider, menu, radio button or checkbox bound to a chart redraws it."""
+    """Moving any slider, menu, radio button or checkbox bound to a chart redraws it (charts
+    behind a prediction once a guess is locked in)."""
     v = visit(page_path)
-    for chart in settle(v.page):
+    charts_drawn = settle(v.page)
+    open_predictions(v.page)
+    for chart in charts_drawn:
         name = chart.evaluate("el => el.id")
         # one radio button per group: choosing another option of the group is the move
         inputs = chart.query_selector_all(
