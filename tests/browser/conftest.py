@@ -174,15 +174,20 @@ class Visit:
 
 @pytest.fixture
 def visit(browser: Browser, base_url: str):
-    """Open a page of the book offline; returns a function path -> Visit."""
+    """Open a page of the book offline; returns a function (path, where) -> Visit."""
     contexts = []
 
-    def open_page(path: str) -> Visit:
+    def open_page(path: str, where: str = "served") -> Visit:
+        """Open ``path`` served over HTTP or, with ``where="disk"``, as a file (file://), the
+        way a reader opens the downloaded book."""
+        if where not in ("served", "disk"):
+            raise ValueError(f"where must be 'served' or 'disk', got {where!r}")
+        root = base_url if where == "served" else BOOK.as_uri() + "/"
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         contexts.append(context)
         external: list[str] = []
         errors: list[str] = []
-        origin = urlsplit(base_url).netloc
+        origin = urlsplit(root).netloc
 
         def route(route):
             url = route.request.url
@@ -210,7 +215,7 @@ def visit(browser: Browser, base_url: str):
         page.on("console", console)
         page.on("pageerror", lambda exc: error(f"pageerror: {exc}"))
         page.on("websocket", websocket)
-        page.goto(base_url + path, wait_until="load")
+        page.goto(root + path, wait_until="load")
         page.wait_for_load_state("networkidle")
         SUMMARY.pages.add(path)
         SUMMARY.page_loads += 1

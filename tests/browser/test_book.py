@@ -14,6 +14,7 @@ landmark (it is in the theme's layout, which the book does not override).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlunsplit
 
@@ -56,6 +57,10 @@ TEXT_ALTERNATIVE = """el => {
 }"""
 
 
+# The book served over HTTP and opened from disk (file://), as a reader who downloads it would.
+WHERE = pytest.mark.parametrize("where", ["served", "disk"])
+
+
 def charts(page: Page) -> list[ElementHandle]:
     """Every chart container on the page, drawn or not."""
     return page.query_selector_all(CHART_SELECTOR)
@@ -94,6 +99,19 @@ def test_every_built_page_is_tested(book: Path, pages: list[str]) -> None:
     assert not untested, f"built pages no test visits (add them to _toc.yml?): {untested}"
 
 
+PAGE_BUDGET_BYTES = 1_500_000
+
+
+def test_page_with_its_data_is_light(book: Path, page_path: str) -> None:
+    """A page's HTML and the chart data scripts it loads stay under 1.5 MB together."""
+    html = (book / page_path).read_text("utf-8")
+    scripts = sorted(set(re.findall(r'src="[^"]*?_data/([A-Za-z0-9_-]+\.js)', html)))
+    missing = [name for name in scripts if not (book / "_data" / name).is_file()]
+    assert not missing, f"{page_path} loads data scripts that were not built: {missing}"
+    size = len(html.encode()) + sum((book / "_data" / name).stat().st_size for name in scripts)
+    assert size <= PAGE_BUDGET_BYTES, f"{page_path}: {size:,} bytes with its data"
+
+
 def test_index_opens_the_first_page(visit, pages: list[str]) -> None:
     page = visit("index.html").page
     page.wait_for_url(f"**/{pages[0]}")
@@ -115,24 +133,27 @@ def test_the_recorders_catch_a_remote_request_and_an_error(visit, pages: list[st
     summary.console_errors[:] = [e for e in summary.console_errors if "self-check" not in e]
 
 
-def test_offline(visit, page_path: str) -> None:
+@WHERE
+def test_offline(visit, page_path: str, where: str) -> None:
     """The page asks nothing of any host but the book's own, even once scrolled to the end."""
-    v = visit(page_path)
+    v = visit(page_path, where)
     settle(v.page)
     v.page.mouse.wheel(0, 100_000)
     v.page.wait_for_load_state("networkidle")
     assert not v.external, f"{page_path} requested other hosts: {v.external}"
 
 
-def test_no_console_errors(visit, page_path: str) -> None:
-    v = visit(page_path)
+@WHERE
+def test_no_console_errors(visit, page_path: str, where: str) -> None:
+    v = visit(page_path, where)
     settle(v.page)
     assert not v.errors, f"{page_path} logged errors: {v.errors}"
 
 
-def test_charts_draw(visit, page_path: str, summary) -> None:
+@WHERE
+def test_charts_draw(visit, page_path: str, summary, where: str) -> None:
     """Every chart draws something of nonzero size."""
-    v = visit(page_path)
+    v = visit(page_path, where)
     for chart in charts(v.page):
         name = chart.evaluate("el => el.id")
         try:
@@ -168,10 +189,11 @@ def open_predictions(page: Page) -> None:
         block.query_selector("button.predict-commit").click()
 
 
-def test_chart_inputs_change_the_chart(visit, page_path: str, summary) -> None:
+@WHERE
+def test_chart_inputs_change_the_chart(visit, page_path: str, summary, where: str) -> None:
     """Moving any slider, menu, radio button or checkbox bound to a chart redraws it (charts
     behind a prediction once a guess is locked in)."""
-    v = visit(page_path)
+    v = visit(page_path, where)
     charts_drawn = settle(v.page)
     open_predictions(v.page)
     for chart in charts_drawn:
