@@ -31,8 +31,10 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-# Build the book, strictly: any warning or failing cell fails the build.
+# Build the book, strictly: any warning or failing cell fails the build. Its execution cache
+# is dropped first when src/teamsim, book/_ext or the pins changed (tools/book_cache.py).
 book: venv node
+	$(PY) tools/book_cache.py
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
 	@echo
 	@echo "The course is built. Open $(CURDIR)/$(BOOK_HTML)/index.html in a browser,"
