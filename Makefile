@@ -36,6 +36,7 @@ chromium:
 book: venv node
 	$(PY) tools/book_cache.py
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
+	$(PY) tools/package_book.py
 	@echo
 	@echo "The course is built. Open $(CURDIR)/$(BOOK_HTML)/index.html in a browser,"
 	@echo "or run 'make serve' and open http://127.0.0.1:$(PORT)/"

@@ -263,3 +263,31 @@ def test_no_controls_that_need_a_kernel(visit, page_path: str) -> None:
         + '.jupyter-widgets textarea, .jupyter-widgets [role="slider"]')]
       .map(el => (el.closest('.jupyter-widgets').innerText || el.outerHTML).trim().slice(0, 80))""")
     assert not dead, f"{page_path}: widget controls that need a kernel: {sorted(set(dead))}"
+
+
+def test_the_zip_opens_offline_from_disk(book: Path, browser, tmp_path: Path) -> None:
+    """The downloadable zip, unzipped elsewhere, opens from disk: the start page leads to the
+    course and a chart page draws its charts from the shipped data, with no error."""
+    import zipfile
+
+    archive = book / "downloads" / "managing-and-leading-course.zip"
+    assert archive.is_file(), f"{archive} is missing: `make book` packs it"
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+        assert not [n for n in names if n.endswith(".zip")], "the zip holds a zip"
+        z.extractall(tmp_path)
+    root = tmp_path / "managing-and-leading"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto((root / "START-HERE.html").as_uri())
+        page.wait_for_url("**/book/intro.html")
+        page.goto((root / "book" / "part1_two_sides.html").as_uri())
+        drawn = settle(page)
+        assert len(drawn) == len(charts(page)) > 0
+        assert not errors, errors
+    finally:
+        context.close()
