@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 BOOK_HTML := _build/html
 PORT ?= 8000
 
-.PHONY: setup venv node chromium book serve lab test test-model test-book test-notebooks \
+.PHONY: setup venv node chromium book pdf serve lab test test-model test-book test-notebooks \
         test-lab workbook lint data bench clean
 
 setup: venv node chromium
@@ -28,18 +28,27 @@ node_modules/.installed: package.json package-lock.json
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+	  poppler-utils; }
 
 # Build the book, strictly: any warning or failing cell fails the build. Its execution cache
 # is dropped first when src/teamsim, book/_ext or the pins changed (tools/book_cache.py).
 book: venv node
 	$(PY) tools/book_cache.py
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
+	@if [ -x "$${TEAMSIM_CHROMIUM:-/usr/bin/chromium}" ]; then \
+	  $(VENV)/bin/jupyter-book build . --builder singlehtml -W -n --keep-going --quiet && \
+	  $(PY) tools/print_book.py; \
+	else echo "No Chromium found: the PDF of the course is skipped. Install Debian's chromium" \
+	  "(sudo make chromium) or set TEAMSIM_CHROMIUM to a Chromium binary, then make book again."; fi
 	$(PY) tools/package_book.py
 	@echo
 	@echo "The course is built. Open $(CURDIR)/$(BOOK_HTML)/index.html in a browser,"
 	@echo "or run 'make serve' and open http://127.0.0.1:$(PORT)/"
+
+# The whole course as one PDF (make book prints it too when it finds Chromium).
+pdf: chromium book
 
 serve: book
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BOOK_HTML)
@@ -61,7 +70,7 @@ test-model: venv
 	  --ignore=tests/instructor -m "not browser" -q
 
 # The built book in a real browser: offline, no console errors, charts draw, sliders work, axe.
-test-book: book chromium
+test-book: chromium book
 	$(PY) -m pytest tests/browser -q
 
 # The workbook: nbval re-runs every notebook and compares every output (strict: the few that

@@ -174,7 +174,8 @@ class ModelNote(SphinxDirective):
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.add_node(predict_node, html=(visit_predict_html, None), latex=(skip, None),
+    app.add_node(predict_node, html=(visit_predict_html, None),
+                 singlehtml=(visit_predict_html, None), latex=(skip, None),
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.add_directive("predict", Predict)
     app.add_directive("modelnote", ModelNote)

@@ -94,7 +94,8 @@ def skip(self, node: quiz_node) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.add_node(quiz_node, html=(visit_quiz_html, None), latex=(skip, None),
+    app.add_node(quiz_node, html=(visit_quiz_html, None), singlehtml=(visit_quiz_html, None),
+                 latex=(skip, None),
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.add_directive("quiz", Quiz)
     app.add_js_file("quiz.js")
