@@ -3,21 +3,34 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
+# The Python that makes the virtual environment: 3.11 or newer (e.g. make PYTHON=python3.12).
+PYTHON ?= python3
 BOOK_HTML := _build/html
 PORT ?= 8000
 
-.PHONY: setup venv node chromium book pdf serve lab test test-model test-book test-notebooks \
+.PHONY: setup venv lock node chromium book pdf serve lab test test-model test-book test-notebooks \
         test-lab workbook lint data bench clean
 
 setup: venv node chromium
 
-# Python: a local virtual environment from the pinned requirements (re-made when they change).
+# Python: a local virtual environment from requirements.lock, every package pinned with its
+# hashes (re-made when the lock changes), then the course's own package, editable.
 venv: $(VENV)/.installed
-$(VENV)/.installed: requirements.txt pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "The course needs Python 3.11 or newer, and '$(PYTHON)' is" \
+	  "$$($(PYTHON) --version 2>&1 || echo missing). Run make PYTHON=python3.11 (or newer)."; \
+	  exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Regenerate requirements.lock after editing requirements.txt (keeps the locked versions of
+# everything the edit does not touch; add --upgrade to move them all).
+lock: venv
+	$(VENV)/bin/uv pip compile requirements.txt --universal --python-version 3.11.5 \
+	  --generate-hashes --no-emit-package teamsim -o requirements.lock
 
 # JavaScript the offline book serves itself (vega, the widget manager, MathJax) and axe-core
 # for the accessibility tests, pinned in package-lock.json.
