@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 BOOK_HTML := _build/html
 PORT ?= 8000
+# Prints the Chromium the tests and the PDF use, or says how to get one (status 1).
+FIND_CHROMIUM := $(PY) -c "from teamsim.bench.browser import main; main()"
 
 .PHONY: setup venv lock node chromium book pdf serve lab test test-model test-book test-notebooks \
         test-lab workbook lint data bench clean
@@ -39,22 +41,27 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-chromium:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
-	  poppler-utils; }
+# A Chromium for the browser tests and the PDF (Playwright drives it; it never downloads a
+# browser) and poppler's pdftoppm: what the machine has (TEAMSIM_CHROMIUM, or on PATH; see
+# teamsim.bench.browser), else Debian's packages, installed as root or with sudo.
+chromium: venv
+	@if $(FIND_CHROMIUM) >/dev/null 2>&1 && command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends chromium poppler-utils; \
+	elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then sudo apt-get update -qq && \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  chromium poppler-utils; \
+	else $(FIND_CHROMIUM); echo "and poppler's pdftoppm for the PDF tests."; exit 1; fi
 
 # Build the book, strictly: any warning or failing cell fails the build. Its execution cache
 # is dropped first when src/teamsim, book/_ext or the pins changed (tools/book_cache.py).
 book: venv node
 	$(PY) tools/book_cache.py
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
-	@if [ -x "$${TEAMSIM_CHROMIUM:-/usr/bin/chromium}" ]; then \
+	@if $(FIND_CHROMIUM) >/dev/null 2>&1; then \
 	  $(VENV)/bin/jupyter-book build . --builder singlehtml -W -n --keep-going --quiet && \
 	  $(PY) tools/print_book.py; \
-	else echo "No Chromium found: the PDF of the course is skipped. Install Debian's chromium" \
-	  "(sudo make chromium) or set TEAMSIM_CHROMIUM to a Chromium binary, then make book again."; fi
+	else echo "The PDF of the course is skipped:"; $(FIND_CHROMIUM) || true; fi
 	$(PY) tools/package_book.py
 	@echo
 	@echo "The course is built. Open $(CURDIR)/$(BOOK_HTML)/index.html in a browser,"

@@ -3,7 +3,7 @@
     make pdf        (builds the single page, then runs this)
 
 Sphinx's ``singlehtml`` builder writes every chapter into one page. This script opens it from
-disk in Chromium (Playwright driving Debian's browser, or the one ``TEAMSIM_CHROMIUM`` names),
+disk in Chromium (Playwright driving the machine's browser, found by teamsim.bench.browser),
 waits until every chart has drawn, opens every prediction and collapsed block (print shows the
 answers), starts each of the book's pages on a new sheet (the single page opens with the book's
 contents, linked), and prints A4 pages with the
@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
 
+from teamsim.bench.browser import CHROMIUM_ARGS, HOW_TO_GET_ONE, find_chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 SINGLE = ROOT / "_build" / "singlehtml"
 SITE = ROOT / "_build" / "html"
 PDF_NAME = "managing-and-leading-course.pdf"
-CHROMIUM = os.environ.get("TEAMSIM_CHROMIUM", "/usr/bin/chromium")
 CHART = 'div[id^="altair-viz-"]'
 DRAWN = """sel => [...document.querySelectorAll(sel)].every(el => {
   const marks = el.querySelector('svg.marks, canvas.marks');
@@ -67,17 +67,16 @@ def print_pdf(single: Path = SINGLE, site: Path = SITE) -> dict[str, Any]:
     if not root_page.is_file():
         raise SystemExit(f"print_book: {root_page} is missing: run `make pdf` (it builds the "
                          "single page first)")
-    if not Path(CHROMIUM).is_file():
-        raise SystemExit(f"print_book: no Chromium at {CHROMIUM}: install Debian's chromium "
-                         "(`sudo make chromium`) or set TEAMSIM_CHROMIUM to a Chromium binary")
+    chromium = find_chromium()
+    if chromium is None:
+        raise SystemExit(f"print_book: no Chromium found. {HOW_TO_GET_ONE}")
     # Sphinx writes the single page into book/ but links its assets from the site's root.
     page_file = single / "course.html"
     shutil.copyfile(root_page, page_file)
     target = site / "downloads" / PDF_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1000, "height": 1400})
             errors: list[str] = []

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlunsplit
 
 import pytest
+from conftest import idle
 from playwright.sync_api import ElementHandle, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -82,7 +83,7 @@ def settle(page: Page) -> list[ElementHandle]:
             drawn.append(chart)
         except PlaywrightTimeoutError:
             pass
-    page.wait_for_load_state("networkidle")
+    idle(page)
     return drawn
 
 
@@ -139,7 +140,7 @@ def test_offline(visit, page_path: str, where: str) -> None:
     v = visit(page_path, where)
     settle(v.page)
     v.page.mouse.wheel(0, 100_000)
-    v.page.wait_for_load_state("networkidle")
+    idle(v.page)
     assert not v.external, f"{page_path} requested other hosts: {v.external}"
 
 
