@@ -393,21 +393,21 @@ def self_assessment_map(summary: pd.DataFrame, metric: str,
     def gap(dial: str) -> str:
         diff = f"(round(100 * {scores['you'][dial]}) - round(100 * {scores['others'][dial]}))"
         return (f"'{dial.capitalize()}: ' + (abs({diff}) < {round(100 * agree_within)} ? "
-                f"'you and others agree (gap under {agree_within:g})' : ({diff} > 0 ? "
+                f"'the two agree (gap under {agree_within:g})' : ({diff} > 0 ? "
                 f"'others see ' + format({diff} / 100, '.2f') + ' less than you do' : "
                 f"'others see ' + format(-{diff} / 100, '.2f') + ' more than you do'))")
 
     data = source(summary, url)
     lines = {
-        "you": placed("you", "You (white square)"),
-        "others": placed("others", "Others (ringed circle)"),
-        "value": (f"'At your square the map shows ' + {json.dumps(unit[0])} + "
+        "you": placed("you", "You (square)"),
+        "others": placed("others", "Others (circle)"),
+        "value": (f"'Map at your square: ' + {json.dumps(unit[0])} + "
                   f"format(datum['{metric}'], '{fmt}') + {json.dumps(unit[1])}"),
         "gap_control": gap("control"), "gap_inspiration": gap("inspiration")}
     here = alt.Chart(data).transform_filter(cell("you")).transform_calculate(**lines)
-    readout = layered(*(here.mark_text(align="left", baseline="middle", fontSize=13).encode(
-        text=f"{line}:N", x=alt.value(0), y=alt.value(9 + 18 * i))
-        for i, line in enumerate(lines))).properties(width=size, height=18 * len(lines))
+    readout = layered(*(here.mark_text(align="left", baseline="middle", fontSize=12).encode(
+        text=f"{line}:N", x=alt.value(-40), y=alt.value(8 + 16 * i))
+        for i, line in enumerate(lines))).properties(width=size, height=16 * len(lines))
     others = alt.Chart(data).transform_filter(cell("others")).encode(
         x="control:O", y=alt.Y("inspiration:O", sort="descending"))
     marks = [ring_layer(data, size).transform_filter(cell("you")),
