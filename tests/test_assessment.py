@@ -175,3 +175,24 @@ def test_the_charts_formula_matches_the_python_scoring():
     scores = {round(eval(expr, {}, values), 2) for expr in expressions}  # noqa: S307
     style = self_assessment(one)
     assert scores == {style.control, style.inspiration}
+
+
+def test_the_workbook_check_agrees_with_the_grade():
+    """Exercise 5.1: any complete set of answers passes, with words that say where it lands;
+    a bad value gets a hint naming the statement, the value and the scale; the grade follows."""
+    from teamsim.course.checks import check
+
+    passed = check("self_assessment", {"my_answers": SAM_ON_SAM})
+    assert passed.passed and "control 0.88, inspiration 0.29" in passed.message
+    assert "Driller" in passed.message and "no right answer" in passed.message
+    same = check("self_assessment", {"my_answers": dict.fromkeys(STATEMENTS, 5)})
+    assert same.passed and "You gave 5 to every statement" in same.message
+    assert "every statement" not in passed.message
+    for bad, words in (({**ALL_3, "talk_most": 7}, ["my_answers['talk_most']", "got 7", "1 ("]),
+                       ({**ALL_3, "talk_most": "4"}, ["my_answers['talk_most']", "got '4'"]),
+                       ({"talk_most": 3}, ["pipeline_review", "no entry"])):
+        hint = check("self_assessment", {"my_answers": bad})
+        assert hint.status == "shape" and not hint.passed
+        for word in words:
+            assert word in hint.message, (word, hint.message)
+        assert "Correct" not in repr(hint)
