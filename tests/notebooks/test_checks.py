@@ -7,12 +7,15 @@ import pandas as pd
 import pytest
 
 from teamsim import COACH, Style
+from teamsim.course.assessment import STATEMENTS
 from teamsim.course.checks import EXERCISES, STATUSES, Exercise, Feedback, check
 
 # Answers of every kind a student might leave in a variable by mistake.
 MISTYPED = [None, True, "abc", "12", 3.7, -1, float("nan"), [1, 2, 3], (0.5,), {},
             {"x": 1}, pd.Series([1.0, 2.0]), pd.DataFrame({"a": [1, 2]}), object(), COACH,
             lambda week, state: None, lambda: 1]
+
+SELF_ALL_3 = dict.fromkeys(STATEMENTS, 3)
 
 # Well-formed but wrong answers, per exercise (each must get a hint, not a pass).
 WRONG = {
@@ -42,9 +45,8 @@ WRONG = {
     "switch_gain": [-100.0, 7000.0],
     "dip_and_payoff": [(0.0, 0.0, 34), (180.0, -164.0, 34), (1.0, 2.0, 2.5)],
     "best_switch_week": [40, 7, 0],
-    "self_assessment": [{"numbers_first": 9}, {"numbers_first": 6, "inspect_pipeline": 1,
-                                               "tell_how": 1, "explain_why": 1, "listen_more": 1,
-                                               "coach_questions": 1}],
+    "self_assessment": [{"numbers_first": 9}, {**SELF_ALL_3, "talk_most": 6},
+                        {**SELF_ALL_3, "pipeline_review": 4.5}],
     "policy_runs": [lambda week, state: Style(0.6, 0.7), lambda week, state: "Coach",
                     lambda week, state: 1 / 0],
     "policy_beats_fixed": [lambda week, state: Style(0.1, 0.1)],
@@ -147,9 +149,7 @@ def test_some_right_answers_are_confirmed():
                  {"development_reps": int((roster["driver"] == "development").sum())}).passed
     assert check("diagnosis", {"diagnosis": {"amber": "cheerleader ", "Birch": "Driller",
                                              "Cedar": "Coach"}}).passed
-    assert check("self_assessment", {"my_answers": dict.fromkeys(
-        ["numbers_first", "inspect_pipeline", "tell_how", "explain_why", "listen_more",
-         "coach_questions"], 3)}).passed
+    assert check("self_assessment", {"my_answers": SELF_ALL_3}).passed
     assert check("policy_beats_fixed", {"my_policy": navigator}).passed
 
 

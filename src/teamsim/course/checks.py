@@ -718,15 +718,21 @@ def _list_weeks(weeks: Sequence[int]) -> str:
           "Place yourself on the style map")
 def _self_assessment(value: object) -> str:
     if not isinstance(value, Mapping):
-        raise WrongType(f"`my_answers` should be a dict of statement -> 1..5; it holds "
-                        f"{_kind(value)}.")
-    table(value, "my_answers", list(STATEMENTS))
+        raise WrongType(f"`my_answers` should be a dict from each statement's key to a whole "
+                        f"number from 1 to 5; it holds {_kind(value)}.")
+    answers = table(value, "my_answers", list(STATEMENTS))
     try:
-        style = self_assessment(value)
+        style = self_assessment(answers, name="my_answers")
     except (TypeError, ValueError) as exc:
         raise WrongShape(f"{exc}.") from None
-    return (f"You sit near control {style.control:.2f}, inspiration {style.inspiration:.2f}: "
-            f"closest to the {nearest_style(style)}. Start the shifting dashboard from there.")
+    same = set(answers.values())
+    note = (f" You gave {next(iter(same))} to every statement; half of them are worded the "
+            "other way round, so that puts you in the middle of the map. If that is not what "
+            "you meant, read each statement again." if len(same) == 1 else "")
+    return (f"Done: your answers place you at control {style.control:.2f}, inspiration "
+            f"{style.inspiration:.2f}, nearest the {nearest_style(style)} of the named styles. "
+            "There is no right answer here: ask someone to answer the \"my manager\" wording "
+            f"about you and compare, below.{note}")
 
 
 # -- 06 capstone ------------------------------------------------------------------------------
