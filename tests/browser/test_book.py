@@ -113,6 +113,17 @@ def test_page_with_its_data_is_light(book: Path, page_path: str) -> None:
     assert size <= PAGE_BUDGET_BYTES, f"{page_path}: {size:,} bytes with its data"
 
 
+def test_download_links_lead_to_files(book: Path, page_path: str) -> None:
+    """Links to the downloadable zip and PDF (and any other file the site links to by a relative
+    path outside its pages) lead to a file that was built."""
+    html = (book / page_path).read_text("utf-8")
+    targets = re.findall(r'href="((?:\.\./)*downloads/[^"#?]+)"', html)
+    missing = [t for t in targets if not ((book / page_path).parent / t).resolve().is_file()]
+    assert not missing, f"{page_path} links to files that were not built: {missing}"
+    if page_path == "book/intro.html":
+        assert len(set(targets)) == 2, f"the intro should link the zip and the PDF: {targets}"
+
+
 def test_index_opens_the_first_page(visit, pages: list[str]) -> None:
     page = visit("index.html").page
     page.wait_for_url(f"**/{pages[0]}")
