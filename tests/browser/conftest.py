@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import yaml
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from teamsim.bench.browser import CHROMIUM_ARGS, HOW_TO_GET_ONE, find_chromium
 
@@ -166,11 +167,16 @@ def idle(page: Page) -> None:
     host is routed, and recorded, above), and Chromium does not always report a file page idle,
     so there it is: the document complete and its fonts loaded.
     """
-    if page.url.startswith("file:"):
-        page.wait_for_function("document.readyState === 'complete'")
-        page.evaluate("() => document.fonts.ready.then(() => true)")
-    else:
-        page.wait_for_load_state("networkidle")
+    if not page.url.startswith("file:"):
+        try:
+            page.wait_for_load_state("networkidle")
+            return
+        except PlaywrightTimeoutError:
+            # On a loaded machine Chromium now and then never reports a served page idle; the
+            # tests that matter (no outside request, charts drawn) check what they need.
+            pass
+    page.wait_for_function("document.readyState === 'complete'")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
 @dataclass
