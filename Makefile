@@ -10,7 +10,7 @@ PORT ?= 8000
 # Prints the Chromium the tests and the PDF use, or says how to get one (status 1).
 FIND_CHROMIUM := $(PY) -c "from teamsim.bench.browser import main; main()"
 
-.PHONY: setup venv lock node chromium book pdf serve lab test test-model test-book test-notebooks \
+.PHONY: setup venv lock node chromium book pdf publish serve lab test test-model test-book test-notebooks \
         test-lab workbook lint data bench clean
 
 setup: venv node chromium
@@ -66,6 +66,13 @@ book: venv node
 	@echo
 	@echo "The course is built. Open $(CURDIR)/$(BOOK_HTML)/index.html in a browser,"
 	@echo "or run 'make serve' and open http://127.0.0.1:$(PORT)/"
+
+# Publish the built site on the gh-pages branch of REMOTE (default: origin), for GitHub Pages:
+# the branch holds only the site (with .nojekyll), replaced at every publish.
+REMOTE ?= origin
+publish: book
+	$(VENV)/bin/ghp-import --no-jekyll --push --force --remote "$(REMOTE)" --branch gh-pages \
+	  --message "Publish the course built from $$(git rev-parse --short HEAD)" $(BOOK_HTML)
 
 # The whole course as one PDF (make book prints it too when it finds Chromium).
 pdf: chromium book
