@@ -71,3 +71,23 @@ def test_the_real_inputs_cover_the_model_and_the_extensions() -> None:
     assert "book/_ext/active.py" in files
     assert "requirements.txt" in files
     assert not [f for f in files if "__pycache__" in f]
+
+
+def test_a_stylesheet_change_rewrites_pages_without_running_them(tmp_path: Path) -> None:
+    build = make_tree(tmp_path)
+    static = tmp_path / "src" / "pkg" / "static"
+    static.mkdir()
+    (static / "book.css").write_text("a { color: red }\n")
+    page_only = ("src/pkg/static",)
+    book_cache.refresh(tmp_path, build, INPUTS, page_only)
+    for cache in book_cache.CACHES:
+        (build / cache).mkdir(exist_ok=True)
+        (build / cache / "entry").write_text("result")
+    (static / "book.css").write_text("a { color: blue }\n")
+    removed = book_cache.refresh(tmp_path, build, INPUTS, page_only)
+    assert [p.name for p in removed] == [".doctrees"]
+    assert (build / ".jupyter_cache" / "entry").is_file()
+    # and the code outside it still drops both
+    (build / ".doctrees").mkdir()
+    (tmp_path / "src" / "pkg" / "model.py").write_text("RATE = 3\n")
+    assert len(book_cache.refresh(tmp_path, build, INPUTS, page_only)) == 2

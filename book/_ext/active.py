@@ -184,4 +184,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_js_file(None, body='document.documentElement.classList.add("predict-js");')
     app.add_js_file("active.js")
     app.add_css_file("active.css")
+    # Targets people can hit, for the charts' controls and the quizzes' too.
+    app.add_css_file("controls.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
