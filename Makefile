@@ -3,21 +3,36 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
+# The Python that makes the virtual environment: 3.11 or newer (e.g. make PYTHON=python3.12).
+PYTHON ?= python3
 BOOK_HTML := _build/html
 PORT ?= 8000
+# Prints the Chromium the tests and the PDF use, or says how to get one (status 1).
+FIND_CHROMIUM := $(PY) -c "from teamsim.bench.browser import main; main()"
 
-.PHONY: setup venv node chromium book serve lab test test-model test-book test-notebooks \
+.PHONY: setup venv lock node chromium book pdf publish serve lab test test-model test-book test-notebooks \
         test-lab workbook lint data bench clean
 
 setup: venv node chromium
 
-# Python: a local virtual environment from the pinned requirements (re-made when they change).
+# Python: a local virtual environment from requirements.lock, every package pinned with its
+# hashes (re-made when the lock changes), then the course's own package, editable.
 venv: $(VENV)/.installed
-$(VENV)/.installed: requirements.txt pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "The course needs Python 3.11 or newer, and '$(PYTHON)' is" \
+	  "$$($(PYTHON) --version 2>&1 || echo missing). Run make PYTHON=python3.11 (or newer)."; \
+	  exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Regenerate requirements.lock after editing requirements.txt (keeps the locked versions of
+# everything the edit does not touch; add --upgrade to move them all).
+lock: venv
+	$(VENV)/bin/uv pip compile requirements.txt --universal --python-version 3.11.5 \
+	  --generate-hashes --no-emit-package teamsim -o requirements.lock
 
 # JavaScript the offline book serves itself (vega, the widget manager, MathJax) and axe-core
 # for the accessibility tests, pinned in package-lock.json.
@@ -26,17 +41,41 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+# A Chromium for the browser tests and the PDF (Playwright drives it; it never downloads a
+# browser) and poppler's pdftoppm: what the machine has (TEAMSIM_CHROMIUM, or on PATH; see
+# teamsim.bench.browser), else Debian's packages, installed as root or with sudo.
+chromium: venv
+	@if $(FIND_CHROMIUM) >/dev/null 2>&1 && command -v pdftoppm >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends chromium poppler-utils; \
+	elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then sudo apt-get update -qq && \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  chromium poppler-utils; \
+	else $(FIND_CHROMIUM); echo "and poppler's pdftoppm for the PDF tests."; exit 1; fi
 
-# Build the book, strictly: any warning or failing cell fails the build.
+# Build the book, strictly: any warning or failing cell fails the build. Its execution cache
+# is dropped first when src/teamsim, book/_ext or the pins changed (tools/book_cache.py).
 book: venv node
+	$(PY) tools/book_cache.py
 	$(VENV)/bin/jupyter-book build . --builder html -W -n --keep-going
+	@if $(FIND_CHROMIUM) >/dev/null 2>&1; then \
+	  $(VENV)/bin/jupyter-book build . --builder singlehtml -W -n --keep-going --quiet && \
+	  $(PY) tools/print_book.py; \
+	else echo "The PDF of the course is skipped:"; $(FIND_CHROMIUM) || true; fi
+	$(PY) tools/package_book.py
 	@echo
 	@echo "The course is built. Open $(CURDIR)/$(BOOK_HTML)/index.html in a browser,"
 	@echo "or run 'make serve' and open http://127.0.0.1:$(PORT)/"
+
+# Publish the built site on the gh-pages branch of REMOTE (default: origin), for GitHub Pages:
+# the branch holds only the site (with .nojekyll), replaced at every publish.
+REMOTE ?= origin
+publish: book
+	$(VENV)/bin/ghp-import --no-jekyll --push --force --remote "$(REMOTE)" --branch gh-pages \
+	  --message "Publish the course built from $$(git rev-parse --short HEAD)" $(BOOK_HTML)
+
+# The whole course as one PDF (make book prints it too when it finds Chromium).
+pdf: chromium book
 
 serve: book
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BOOK_HTML)
@@ -58,7 +97,7 @@ test-model: venv
 	  --ignore=tests/instructor -m "not browser" -q
 
 # The built book in a real browser: offline, no console errors, charts draw, sliders work, axe.
-test-book: book chromium
+test-book: chromium book
 	$(PY) -m pytest tests/browser -q
 
 # The workbook: nbval re-runs every notebook and compares every output (strict: the few that

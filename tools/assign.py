@@ -6,8 +6,11 @@ Run ``make workbook`` (or ``python tools/assign.py [name ...] [--force]``). For 
 1. ``otter assign`` writes an autograder version (solutions, every test) and a student version
    (solutions replaced by ``...``, public tests only), and checks that the solutions pass;
 2. the student version is proved free of solution text (otter leaves a solution in place, without
-   a word, when it is not inside a raw ``# BEGIN SOLUTION`` / ``# END SOLUTION`` block);
-3. it is run top to bottom in a fresh kernel; any error, warning or other stderr output stops;
+   a word, when it is not inside a raw ``# BEGIN SOLUTION`` / ``# END SOLUTION`` block), and
+   the bare ``...`` otter leaves for a solution block becomes ``variable = ...`` for each of the
+   question's answer variables, so that no cell shows the output ``Ellipsis``;
+3. it is run top to bottom in a fresh kernel; any error, warning or other stderr output stops,
+   and so does an ``Ellipsis`` output;
 4. its outputs are stored without widget views, widget state or timings (what a dashboard shows
    there is its static snapshot), with stable cell ids, and ``mystnb.execution_mode: "off"`` so
    the book shows these outputs instead of re-running the dashboards;
@@ -99,6 +102,54 @@ def assert_no_solutions(source_nb: nbformat.NotebookNode, student_nb: nbformat.N
             for suite in test.get("suites", []):
                 if any(case.get("hidden") for case in suite.get("cases", [])):
                     raise SystemExit(f"{name}: a hidden test reached the student notebook")
+
+
+def name_the_answers(student_nb: nbformat.NotebookNode, name: str) -> None:
+    """Turn otter's bare ``...`` prompts into ``variable = ...``, one per answer variable.
+
+    Only a ``...`` alone on an unindented line is a prompt: an indented one is the body of a
+    stub the student completes (the capstone's ``def my_policy``), and stays.
+
+    otter replaces a whole ``# BEGIN SOLUTION`` block with a line holding only ``...``. Run, that
+    line is an expression, so the notebook (and the book page made from it) shows the output
+    ``Ellipsis``, and the student is not told which variable to fill in. Each question's
+    variables are in :data:`teamsim.course.checks.EXERCISES`: a bare ``...`` in a question's
+    answer cells becomes one ``variable = ...`` line per variable the cell does not assign yet.
+    """
+    from teamsim.course.checks import EXERCISES
+
+    pending: list[nbformat.NotebookNode] = []
+    for cell in student_nb.cells:
+        if "otter_answer_cell" in cell.metadata.get("tags", []):
+            pending.append(cell)
+        for test in cell.metadata.get("otter", {}).get("tests", []):
+            variables = EXERCISES[test].variables if test in EXERCISES else ()
+            for answer in pending:
+                lines = answer.source.splitlines()
+                if "..." not in lines:  # only a bare prompt at the top level of the cell
+                    continue
+                if not variables:
+                    raise SystemExit(f"{name}: question {test} leaves a bare ... in its answer "
+                                     "cell and lists no answer variables in "
+                                     "teamsim.course.checks.EXERCISES")
+                text = "\n".join(lines)
+                named = [f"{v} = ..." for v in variables
+                         if not re.search(rf"^{re.escape(v)}\s*=", text, re.M)]
+                out: list[str] = []
+                for line in lines:
+                    out += named if line == "..." else [line]
+                answer.source = "\n".join(out)
+            pending = []
+
+
+def assert_no_placeholder_outputs(nb: nbformat.NotebookNode, name: str) -> None:
+    """Fail if a run cell shows a placeholder to a reader (``Ellipsis``, an unassigned ``...``)."""
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/plain", "")
+            if output.get("output_type") == "execute_result" and text.strip() == "Ellipsis":
+                raise SystemExit(f"{name}: cell {i} shows the output Ellipsis: assign the "
+                                 f"placeholder to the answer variable instead:\n{cell.source}")
 
 
 def sources_digest(nb: nbformat.NotebookNode) -> str:
@@ -259,7 +310,9 @@ def assign(source: Path, student_dir: Path = STUDENT, grading_dir: Path = GRADIN
         otter_assign(str(master), str(Path(tmp) / "dist"), no_pdfs=True)
         student_nb = nbformat.read(Path(tmp) / "dist" / "student" / master.name, as_version=4)
         assert_no_solutions(source_nb, student_nb, name)
+        name_the_answers(student_nb, name)
         execute(student_nb, name, cwd=student_dir)
+        assert_no_placeholder_outputs(student_nb, name)
         clean(student_nb, source)
         student_dir.mkdir(parents=True, exist_ok=True)
         nbformat.write(student_nb, target)

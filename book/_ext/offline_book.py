@@ -165,16 +165,51 @@ def write_vendor_files(app: Sphinx) -> None:
                 f"{'written' if made else 'up to date'} in {vendor}")
 
 
+def data_names(html: str) -> list[str]:
+    """The published data files (``name.csv``) a page's charts read, in order."""
+    from teamsim.course.book import SITE_FOLDER
+
+    wanted = re.compile(rf"{re.escape(SITE_FOLDER)}/([A-Za-z0-9_-]+\.csv)")
+    return sorted(set(wanted.findall(html)))
+
+
 def add_vega_to_chart_pages(app: Sphinx, pagename: str, templatename: str,
                             context: dict[str, Any], doctree: Any) -> None:
-    """Load the local vega bundle on pages whose body draws a chart with vega-embed."""
-    if "vegaEmbed(" not in context.get("body", ""):
+    """Load the local vega bundle on pages whose body draws a chart with vega-embed, and the
+    scripts that carry the page's chart data (see :func:`write_data_scripts`)."""
+    from teamsim.course.book import SITE_FOLDER
+
+    body = context.get("body", "")
+    if "vegaEmbed(" not in body:
         return
     preset = json.dumps(altair_versions())
     app.add_js_file(None, body=f"window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {{}}, "
                                 f"{preset});")
     app.add_js_file(f"{FROM_STATIC}/{VEGA_BUNDLE}")
+    for name in data_names(body):
+        app.add_js_file(f"../{SITE_FOLDER}/{Path(name).stem}.js")
     app.add_js_file("vega-embed-defaults.js")
+
+
+def write_data_scripts(site: Path) -> int:
+    """Beside each ``name.csv`` in the site's data folder, write ``name.js`` carrying the same
+    text; return how many were (re)written.
+
+    A page opened from disk (``file://``) may not ``fetch`` a file beside it: the browser
+    blocks it as a cross-origin request. It may run a script, so each chart page loads its data
+    as scripts, and ``vega-embed-defaults.js`` gives Vega a loader that reads the data from
+    there before it would fetch. The CSV files stay, for readers who want the numbers.
+    """
+    written = 0
+    for csv in sorted(site.glob("*.csv")):
+        script = csv.with_suffix(".js")
+        text = ("(window.TEAMSIM_DATA = window.TEAMSIM_DATA || {})"
+                f"[{json.dumps(csv.name)}] = {json.dumps(csv.read_text('utf-8'))};\n")
+        if script.is_file() and script.read_text("utf-8") == text:
+            continue
+        script.write_text(text, "utf-8")
+        written += 1
+    return written
 
 
 def copy_chart_data(app: Sphinx, exception: Exception | None) -> None:
@@ -192,9 +227,9 @@ def copy_chart_data(app: Sphinx, exception: Exception | None) -> None:
     site = Path(app.outdir) / SITE_FOLDER
     if PUBLISHED.is_dir():
         _copy(PUBLISHED, site)
-    wanted = re.compile(rf"{re.escape(SITE_FOLDER)}/([A-Za-z0-9_-]+\.csv)")
+        write_data_scripts(site)
     for page in sorted(Path(app.outdir).rglob("*.html")):
-        for name in sorted(set(wanted.findall(page.read_text("utf-8")))):
+        for name in data_names(page.read_text("utf-8")):
             if not (site / name).is_file():
                 logger.warning(f"offline_book: {page.relative_to(app.outdir)} draws a chart from "
                                f"{SITE_FOLDER}/{name}, which no page published ({PUBLISHED} has "

@@ -10,7 +10,9 @@ Usage in a MyST page::
     ```
 
 Each ``*`` line is a choice, ``[correct]`` marks the right one(s), and the ``>`` line under a
-choice is the feedback shown when a reader picks it. The page gets a fieldset of radio buttons
+choice is the feedback shown when a reader picks it. The page does not keep the written order:
+a quiz's one right answer moves to a position set by the quiz's place in the book (see
+:func:`balanced`), so that it is not always second. The page gets a fieldset of radio buttons
 with a legend; ``quiz.js`` shows the feedback in a live region, so screen readers announce it.
 Nothing is sent anywhere: the answers are in the page.
 """
@@ -18,8 +20,10 @@ Nothing is sent anywhere: the answers are in the page.
 from __future__ import annotations
 
 import html
+import zlib
 from pathlib import Path
 
+from active import parse_choices
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
@@ -40,34 +44,33 @@ class Quiz(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         question = self.arguments[0].strip()
-        choices: list[dict[str, object]] = []
-        for line in self.content:
-            text = line.strip()
-            if not text:
-                continue
-            if text.startswith("* "):
-                body = text[2:].strip()
-                correct = body.startswith("[correct]")
-                body = body.removeprefix("[correct]").strip()
-                choices.append({"text": body, "correct": correct, "feedback": ""})
-            elif text.startswith(">") and choices:
-                choices[-1]["feedback"] = (str(choices[-1]["feedback"]) + " "
-                                           + text[1:].strip()).strip()
-            else:
-                raise self.error(f"quiz {question!r}: each line must be a choice ('* ...') or "
-                                 f"feedback ('> ...'), got {text!r}")
-        if len(choices) < 2:
-            raise self.error(f"quiz {question!r}: needs at least two choices, got {len(choices)}")
-        if not any(c["correct"] for c in choices):
-            raise self.error(f"quiz {question!r}: no choice is marked [correct]")
-        missing = [c["text"] for c in choices if not c["feedback"]]
-        if missing:
-            raise self.error(f"quiz {question!r}: choice {missing[0]!r} has no feedback line")
+        choices = parse_choices(self, question)
+        if any(c["mark"] == "close" for c in choices):
+            raise self.error(f"quiz {question!r}: [close] is for predictions; a quiz choice is "
+                             f"right or not")
         env = self.env
         serial = env.new_serialno("quiz")
-        node = quiz_node(question=question, choices=choices,
-                         ident=f"quiz-{env.docname.replace('/', '-')}-{serial}")
+        ident = f"quiz-{env.docname.replace('/', '-')}-{serial}"
+        node = quiz_node(question=question, choices=balanced(choices, env.docname, serial),
+                         ident=ident)
         return [node]
+
+
+def balanced(choices: list[dict[str, str]], page: str, serial: int) -> list[dict[str, str]]:
+    """Move a quiz's one right answer to a position that does not give it away.
+
+    Authors tend to write the right answer second. The position is taken from the quiz's
+    place in the book: its number on its page, counted from a starting position that depends on
+    the page. So it is the same at every build, and a page's quizzes put their right answers in
+    different positions in turn; the other choices keep their order.
+    A quiz with several right answers keeps the order it was written in.
+    """
+    right = [c for c in choices if c["mark"] == "correct"]
+    if len(right) != 1:
+        return choices
+    others = [c for c in choices if c["mark"] != "correct"]
+    target = (zlib.crc32(page.encode()) + serial) % len(choices)
+    return [*others[:target], right[0], *others[target:]]
 
 
 def visit_quiz_html(self, node: quiz_node) -> None:
@@ -78,7 +81,7 @@ def visit_quiz_html(self, node: quiz_node) -> None:
         cid = f"{ident}-{k}"
         parts.append(
             f'<div class="quiz-choice"><input type="radio" name="{ident}" id="{cid}" '
-            f'data-correct="{"true" if choice["correct"] else "false"}" '
+            f'data-correct="{"true" if choice["mark"] == "correct" else "false"}" '
             f'data-feedback="{html.escape(str(choice["feedback"]), quote=True)}">'
             f'<label for="{cid}">{html.escape(str(choice["text"]))}</label></div>')
     parts.append('<p class="quiz-feedback" role="status" aria-live="polite"></p></fieldset>')
@@ -91,7 +94,8 @@ def skip(self, node: quiz_node) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    app.add_node(quiz_node, html=(visit_quiz_html, None), latex=(skip, None),
+    app.add_node(quiz_node, html=(visit_quiz_html, None), singlehtml=(visit_quiz_html, None),
+                 latex=(skip, None),
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
     app.add_directive("quiz", Quiz)
     app.add_js_file("quiz.js")

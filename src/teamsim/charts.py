@@ -348,43 +348,80 @@ def series_explorer(frame: pd.DataFrame, panels: Mapping[str, Sequence[str]],
 
 
 def self_assessment_map(summary: pd.DataFrame, metric: str,
-                        statements: Mapping[str, tuple[str, str]], url: str | None = None,
-                        description: str = "", title: str | None = None, fmt: str = ",.0f",
-                        unit: tuple[str, str] = ("", ""), size: int = 240) -> alt.VConcatChart:
-    """The style map with a ring placed, in the browser, by answers to a self-assessment.
+                        statements: Mapping[str, tuple[str, str, str, int]],
+                        url: str | None = None, description: str = "",
+                        title: str | None = None, fmt: str = ",.0f",
+                        unit: tuple[str, str] = ("", ""), size: int = 240,
+                        agree_within: float = 0.1) -> alt.VConcatChart:
+    """The style map with two marks placed, in the browser, by a self-assessment and by the
+    same statements answered by others about that manager.
 
-    ``statements`` maps a key to (statement, lever), the lever being ``"control"`` or
-    ``"inspiration"``; each statement gets a slider for an answer from 1 (never) to 5 (always).
-    A lever's score is the mean of its answers rescaled to 0-1, ``(answer - 1) / 4``, as
-    :func:`teamsim.course.assessment.self_assessment` computes it. The ring marks the nearest
-    style on the map's 0.1 grid; a line above the map gives the scores and ``metric`` there,
-    written as ``unit[0] + value + unit[1]``.
+    ``statements`` maps a key to (statement about yourself, the same about "my manager", dial,
+    keying), the dial being ``"control"`` or ``"inspiration"`` and the keying +1 (agreeing
+    means more of the dial) or -1 (reverse keyed). Each wording gets a slider for an answer from
+    1 (disagree strongly) to 5 (agree strongly). A dial's score is the mean over its statements
+    of ``(answer - 1) / 4``, or ``(5 - answer) / 4`` when reverse keyed, as
+    :mod:`teamsim.course.assessment` computes it. A white square marks your own placement and a
+    ringed circle the others' placement, each on the nearest cell of the map's 0.1 grid. Lines
+    above the map give both placements, ``metric`` at yours (written as ``unit[0] + value +
+    unit[1]``) and, per dial, where the gap is (under ``agree_within`` counts as agreeing).
     """
-    answers = {key: alt.param(name=key, value=3, bind=alt.binding_range(
-        min=1, max=5, step=1, name=f"{text} ")) for key, (text, _) in statements.items()}
-    score = {}
-    for lever in ("control", "inspiration"):
-        keys = [key for key, (_, on) in statements.items() if on == lever]
-        if not keys:
-            raise ValueError(f"statements need at least one statement for {lever!r}, got "
-                             f"levers {sorted({on for _, on in statements.values()})}")
-        score[lever] = f"(({' + '.join(keys)}) / {len(keys)} - 1) / 4"
-    nearest = " && ".join(f"abs(datum['{lever}'] - round(10 * {expr}) / 10) < 1e-6"
-                          for lever, expr in score.items())
+    sliders = {}
+    scores: dict[str, dict[str, str]] = {"you": {}, "others": {}}
+    for who, prefix, wording in (("you", "", 0), ("others", "their_", 1)):
+        for key, item in statements.items():
+            name = f"{prefix}{key}"
+            sliders[name] = alt.param(name=name, value=3, bind=alt.binding_range(
+                min=1, max=5, step=1,
+                name=f"{'You' if who == 'you' else 'Others'}: {item[wording]} "))
+        for dial in ("control", "inspiration"):
+            terms = [f"({prefix}{key} - 1)" if keyed > 0 else f"(5 - {prefix}{key})"
+                     for key, (_, _, on, keyed) in statements.items() if on == dial]
+            if not terms:
+                raise ValueError(f"statements need at least one statement for {dial!r}, got "
+                                 f"dials {sorted({item[2] for item in statements.values()})}")
+            scores[who][dial] = f"(({' + '.join(terms)}) / {4 * len(terms)})"
+
+    def cell(who: str) -> str:
+        return " && ".join(f"abs(datum['{dial}'] - round(10 * {expr}) / 10) < 1e-6"
+                           for dial, expr in scores[who].items())
+
+    def placed(who: str, name: str) -> str:
+        return (f"'{name}: control ' + format({scores[who]['control']}, '.2f') + "
+                f"', inspiration ' + format({scores[who]['inspiration']}, '.2f')")
+
+    def gap(dial: str) -> str:
+        diff = f"(round(100 * {scores['you'][dial]}) - round(100 * {scores['others'][dial]}))"
+        return (f"'{dial.capitalize()}: ' + (abs({diff}) < {round(100 * agree_within)} ? "
+                f"'the two agree (gap under {agree_within:g})' : ({diff} > 0 ? "
+                f"'others see ' + format({diff} / 100, '.2f') + ' less than you do' : "
+                f"'others see ' + format(-{diff} / 100, '.2f') + ' more than you do'))")
+
     data = source(summary, url)
-    ring = ring_layer(data, size).transform_filter(nearest)
+    lines = {
+        "you": placed("you", "You (square)"),
+        "others": placed("others", "Others (circle)"),
+        "value": (f"'Map at your square: ' + {json.dumps(unit[0])} + "
+                  f"format(datum['{metric}'], '{fmt}') + {json.dumps(unit[1])}"),
+        "gap_control": gap("control"), "gap_inspiration": gap("inspiration")}
+    here = alt.Chart(data).transform_filter(cell("you")).transform_calculate(**lines)
+    readout = layered(*(here.mark_text(align="left", baseline="middle", fontSize=12).encode(
+        text=f"{line}:N", x=alt.value(-40), y=alt.value(8 + 16 * i))
+        for i, line in enumerate(lines))).properties(width=size, height=16 * len(lines))
+    others = alt.Chart(data).transform_filter(cell("others")).encode(
+        x="control:O", y=alt.Y("inspiration:O", sort="descending"))
+    marks = [ring_layer(data, size).transform_filter(cell("you")),
+             others.mark_point(shape="circle", size=size * 0.9, strokeWidth=5, color="white",
+                               filled=False),
+             others.mark_point(shape="circle", size=size * 0.9, strokeWidth=2, color="black",
+                               filled=False)]
     square = layered(style_map(summary, metric, url=url, title=title, fmt=fmt, size=size),
-                       ring)
-    text = (f"'You: control ' + format({score['control']}, '.2f') + ', inspiration ' + "
-            f"format({score['inspiration']}, '.2f') + '. The nearest style on the map earns ' + "
-            f"{json.dumps(unit[0])} + format(datum['{metric}'], '{fmt}') + {json.dumps(unit[1])}")
-    readout = alt.Chart(data).transform_filter(nearest).transform_calculate(
-        readout=text).mark_text(align="left", baseline="middle", fontSize=13).encode(
-        text="readout:N", x=alt.value(0), y=alt.value(10)).properties(width=size, height=20)
-    return alt.vconcat(readout, square).add_params(*answers.values()).properties(
+                     *marks)
+    return alt.vconcat(readout, square).add_params(*sliders.values()).properties(
         description=description or (
-            f"A self-assessment on the style map: sliders for {len(statements)} statements "
-            f"place a ring on the map of {label(metric).lower()} over control and inspiration"))
+            f"A self-assessment on the style map: sliders for {len(statements)} statements, "
+            f"answered by you and by others about you, place a square and a circle on the map "
+            f"of {label(metric).lower()} over control and inspiration"))
 
 
 def scenario_board(square: pd.DataFrame, managers: pd.DataFrame, options: Mapping[str, str],

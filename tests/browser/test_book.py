@@ -14,10 +14,12 @@ landmark (it is in the theme's layout, which the book does not override).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlunsplit
 
 import pytest
+from conftest import idle
 from playwright.sync_api import ElementHandle, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -56,6 +58,10 @@ TEXT_ALTERNATIVE = """el => {
 }"""
 
 
+# The book served over HTTP and opened from disk (file://), as a reader who downloads it would.
+WHERE = pytest.mark.parametrize("where", ["served", "disk"])
+
+
 def charts(page: Page) -> list[ElementHandle]:
     """Every chart container on the page, drawn or not."""
     return page.query_selector_all(CHART_SELECTOR)
@@ -77,7 +83,7 @@ def settle(page: Page) -> list[ElementHandle]:
             drawn.append(chart)
         except PlaywrightTimeoutError:
             pass
-    page.wait_for_load_state("networkidle")
+    idle(page)
     return drawn
 
 
@@ -92,6 +98,30 @@ def test_every_built_page_is_tested(book: Path, pages: list[str]) -> None:
     assert not missing, f"pages in _toc.yml that were not built: {missing}"
     untested = sorted(built - set(pages))
     assert not untested, f"built pages no test visits (add them to _toc.yml?): {untested}"
+
+
+PAGE_BUDGET_BYTES = 1_500_000
+
+
+def test_page_with_its_data_is_light(book: Path, page_path: str) -> None:
+    """A page's HTML and the chart data scripts it loads stay under 1.5 MB together."""
+    html = (book / page_path).read_text("utf-8")
+    scripts = sorted(set(re.findall(r'src="[^"]*?_data/([A-Za-z0-9_-]+\.js)', html)))
+    missing = [name for name in scripts if not (book / "_data" / name).is_file()]
+    assert not missing, f"{page_path} loads data scripts that were not built: {missing}"
+    size = len(html.encode()) + sum((book / "_data" / name).stat().st_size for name in scripts)
+    assert size <= PAGE_BUDGET_BYTES, f"{page_path}: {size:,} bytes with its data"
+
+
+def test_download_links_lead_to_files(book: Path, page_path: str) -> None:
+    """Links to the downloadable zip and PDF (and any other file the site links to by a relative
+    path outside its pages) lead to a file that was built."""
+    html = (book / page_path).read_text("utf-8")
+    targets = re.findall(r'href="((?:\.\./)*downloads/[^"#?]+)"', html)
+    missing = [t for t in targets if not ((book / page_path).parent / t).resolve().is_file()]
+    assert not missing, f"{page_path} links to files that were not built: {missing}"
+    if page_path == "book/intro.html":
+        assert len(set(targets)) == 2, f"the intro should link the zip and the PDF: {targets}"
 
 
 def test_index_opens_the_first_page(visit, pages: list[str]) -> None:
@@ -115,24 +145,27 @@ def test_the_recorders_catch_a_remote_request_and_an_error(visit, pages: list[st
     summary.console_errors[:] = [e for e in summary.console_errors if "self-check" not in e]
 
 
-def test_offline(visit, page_path: str) -> None:
+@WHERE
+def test_offline(visit, page_path: str, where: str) -> None:
     """The page asks nothing of any host but the book's own, even once scrolled to the end."""
-    v = visit(page_path)
+    v = visit(page_path, where)
     settle(v.page)
     v.page.mouse.wheel(0, 100_000)
-    v.page.wait_for_load_state("networkidle")
+    idle(v.page)
     assert not v.external, f"{page_path} requested other hosts: {v.external}"
 
 
-def test_no_console_errors(visit, page_path: str) -> None:
-    v = visit(page_path)
+@WHERE
+def test_no_console_errors(visit, page_path: str, where: str) -> None:
+    v = visit(page_path, where)
     settle(v.page)
     assert not v.errors, f"{page_path} logged errors: {v.errors}"
 
 
-def test_charts_draw(visit, page_path: str, summary) -> None:
+@WHERE
+def test_charts_draw(visit, page_path: str, summary, where: str) -> None:
     """Every chart draws something of nonzero size."""
-    v = visit(page_path)
+    v = visit(page_path, where)
     for chart in charts(v.page):
         name = chart.evaluate("el => el.id")
         try:
@@ -161,10 +194,21 @@ def move(page: Page, control: ElementHandle) -> None:
         control.click()
 
 
-def test_chart_inputs_change_the_chart(visit, page_path: str, summary) -> None:
-    """Moving any slider, menu, radio button or checkbox bound to a chart redraws it."""
-    v = visit(page_path)
-    for chart in settle(v.page):
+def open_predictions(page: Page) -> None:
+    """Lock in the first guess of every prediction, so that the charts behind them open."""
+    for block in page.query_selector_all("div.predict"):
+        block.query_selector("input[type=radio]").check()
+        block.query_selector("button.predict-commit").click()
+
+
+@WHERE
+def test_chart_inputs_change_the_chart(visit, page_path: str, summary, where: str) -> None:
+    """Moving any slider, menu, radio button or checkbox bound to a chart redraws it (charts
+    behind a prediction once a guess is locked in)."""
+    v = visit(page_path, where)
+    charts_drawn = settle(v.page)
+    open_predictions(v.page)
+    for chart in charts_drawn:
         name = chart.evaluate("el => el.id")
         # one radio button per group: choosing another option of the group is the move
         inputs = chart.query_selector_all(
@@ -231,3 +275,31 @@ def test_no_controls_that_need_a_kernel(visit, page_path: str) -> None:
         + '.jupyter-widgets textarea, .jupyter-widgets [role="slider"]')]
       .map(el => (el.closest('.jupyter-widgets').innerText || el.outerHTML).trim().slice(0, 80))""")
     assert not dead, f"{page_path}: widget controls that need a kernel: {sorted(set(dead))}"
+
+
+def test_the_zip_opens_offline_from_disk(book: Path, browser, tmp_path: Path) -> None:
+    """The downloadable zip, unzipped elsewhere, opens from disk: the start page leads to the
+    course and a chart page draws its charts from the shipped data, with no error."""
+    import zipfile
+
+    archive = book / "downloads" / "managing-and-leading-course.zip"
+    assert archive.is_file(), f"{archive} is missing: `make book` packs it"
+    with zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+        assert not [n for n in names if n.endswith(".zip")], "the zip holds a zip"
+        z.extractall(tmp_path)
+    root = tmp_path / "managing-and-leading"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto((root / "START-HERE.html").as_uri())
+        page.wait_for_url("**/book/intro.html")
+        page.goto((root / "book" / "part1_two_sides.html").as_uri())
+        drawn = settle(page)
+        assert len(drawn) == len(charts(page)) > 0
+        assert not errors, errors
+    finally:
+        context.close()

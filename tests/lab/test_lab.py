@@ -25,7 +25,8 @@ import nbformat
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from teamsim.bench.lab import CHROMIUM, CHROMIUM_ARGS, lab_server, open_and_run_all
+from teamsim.bench.browser import CHROMIUM_ARGS, HOW_TO_GET_ONE, find_chromium
+from teamsim.bench.lab import lab_server, open_and_run_all
 
 pytestmark = pytest.mark.browser
 
@@ -71,13 +72,13 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium; skipped, with the reason, where it is not installed (a bare `pytest`
-    on a machine without it; `make test-lab` installs it first)."""
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Debian's chromium is not installed ({CHROMIUM} not found): run "
-                    "`make chromium` (as root) to run the JupyterLab tests")
+    """The machine's Chromium (teamsim.bench.browser); skipped, with the reason, where there is
+    none (a bare `pytest` on such a machine; `make test-lab` installs Debian's first)."""
+    path = find_chromium()
+    if path is None:
+        pytest.skip(f"No Chromium found to run the JupyterLab tests. {HOW_TO_GET_ONE}")
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

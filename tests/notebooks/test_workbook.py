@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -94,12 +95,39 @@ def test_excused_cells_say_why(name):
             assert first.startswith("# Excused from output comparison"), first
 
 
+def ungraded_answers() -> dict[str, str]:
+    """What a learner might write in the cells that are not otter questions (predictions,
+    practice, reflections), as source text: the sources leave them as ``name = ...``."""
+    from teamsim import Scenario, simulate
+    from teamsim.course.checks import EXPERIMENTS
+
+    e = EXPERIMENTS["best_week"]
+    best = simulate(COACH, e.scenario, runs=e.runs, seed=e.seed).weekly.groupby("week")[
+        "revenue"].mean().idxmax()
+    assert e.scenario == Scenario.default()
+    return {"best_week": str(int(best)), "predicted_best": "(0.6, 0.6)",
+            "predicted_error_ratio": "0.5", "predicted_dip": '"no"',
+            "predicted_shock_gap": "5", "predicted_paid_back": '"no"',
+            "my_managers": '{"first boss": (0.8, 0.2), "mentor": (0.6, 0.7), '
+                           '"the one I left": (0.2, 0.1)}'}
+
+
+DONE_TITLES = ("] Correct.", "] Close to what the model does.",
+               "] Off from what the model does: see why.", "] Noted.")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES, ids=NAMES)
 def test_solutions_pass_every_check(source, tmp_path):
-    """Run a source with its solutions: every check cell must confirm the answer."""
+    """Run a source with its solutions (and a learner's predictions and reflections): every
+    check cell must confirm the answer, or compare the prediction with the model."""
     nb = jupytext.read(source)
     nb.cells = [c for c in nb.cells if c.cell_type != "raw"]
+    answers = ungraded_answers()
+    for cell in nb.cells:
+        name = cell.source.split(" = ...")[0] if cell.source.endswith(" = ...") else None
+        if cell.cell_type == "code" and name in answers:
+            cell.source = f"{name} = {answers[name]}"
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
@@ -107,9 +135,139 @@ def test_solutions_pass_every_check(source, tmp_path):
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.source.startswith("check("):
             text = cell.outputs[0]["data"]["text/plain"]
-            assert "] Correct." in text, text
+            assert any(title in text for title in DONE_TITLES), text
             seen += 1
     assert seen >= 3
+
+
+# -- what a reader of the book's workbook pages sees -------------------------------------------
+def visible_text(cell) -> str:
+    """A cell's Markdown, or its outputs' text (images left out: base64 is not words)."""
+    if cell.cell_type == "markdown":
+        return cell.source
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        for mime in ("text/plain", "text/html"):
+            parts.append(output.get("data", {}).get(mime, ""))
+    return re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", "\n".join(parts))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_placeholder_reaches_a_reader(name):
+    """No Ellipsis output, and every place to fill in names the variable it fills."""
+    for cell in student(name).cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            assert output.get("data", {}).get("text/plain", "").strip() != "Ellipsis", cell.source
+        assert not any(line == "..." for line in cell.source.splitlines()), cell.source
+
+
+BANNED = re.compile(r"\blevers?\b|\baxes\b|leading indicators?|\bCoach's corner\b|"
+                    r"\bdimensions?\b", re.I)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_vocabulary_for_the_dials(name):
+    for cell in student(name).cells:
+        found = BANNED.findall(visible_text(cell))
+        assert not found, (found, cell.source[:200])
+
+
+@pytest.mark.parametrize("name", sorted(DASHBOARDS))
+def test_dashboards_speak_of_dials(name):
+    dash = DASHBOARDS[name]()
+    labels = " ".join(w.description for w in dash.levers.values())
+    assert not BANNED.search(labels + repr(dash)), name
+    assert "Dials and settings:" in repr(dash)
+
+
+def test_getting_started_frames_the_model_and_teaches_pandas_before_exercises():
+    cells = student("00_getting_started").cells
+    text = [c.source for c in cells]
+    first_check = next(i for i, t in enumerate(text) if t.startswith("check("))
+    framing = next(i for i, t in enumerate(text) if "teaching model" in t)
+    primer = next(i for i, t in enumerate(text) if t.startswith("## A ten-minute pandas primer"))
+    assert framing < primer < first_check
+    assert "illustrations, not forecasts" in text[framing]
+    assert "appendix_model" in text[framing] and "measured" in text[framing]
+    primer_code = "\n".join(t for t in text[primer:first_check])
+    for move in (".weekly", "sweep(", "groupby(", ".mean()", ".idxmax()", "[["):
+        assert move in primer_code, move
+    assert text[first_check] == 'check("best_week")'
+
+
+@pytest.mark.parametrize("name", NAMES[1:6])
+def test_parts_predict_first_and_end_with_a_reflection(name):
+    cells = student(name).cells
+    text = [c.source for c in cells]
+    predictions = [n for n, ex in EXERCISES.items()
+                   if ex.notebook == name and ex.kind == "prediction"]
+    assert predictions, name
+    for exercise in predictions:
+        (variable,) = EXERCISES[exercise].variables
+        answer = text.index(f"{variable} = ...")
+        checked = text.index(f'check("{exercise}")')
+        experiment = [c for c in cells[answer + 1:checked] if c.cell_type == "code"]
+        assert experiment, "the experiment runs between the prediction and its check"
+        assert "Predict" in cells[answer - 1].source
+    assert cells[-2].cell_type == "markdown" and "**Reflect.**" in cells[-2].source
+    assert "your own team" in cells[-2].source.lower() or "your team" in cells[-2].source
+    assert cells[-1].cell_type == "markdown" and "Type your answer here" in cells[-1].source
+
+
+def test_part_one_places_three_managers_on_the_map():
+    text = "\n".join(c.source for c in student("01_two_sides").cells)
+    assert "three managers you know on the map" in text
+    assert EXERCISES["my_managers"].notebook == "01_two_sides"
+
+
+SAM = {
+    "00_getting_started": ["sticky note", "more calls, tighter pipeline reviews, daily"],
+    "01_two_sides": ["first Monday", "sticky note", "Priya, Hannah or Sofia"],
+    "02_managing": ["Weeks 2 to 10", "Monday pipeline review", "Marcus", "By week 6"],
+    "03_leading": ["Week 10", "one-to-one", "In week 14", "Hannah"],
+    "04_impact": ["Week 18", "more calls", "Amber, Birch and Cedar"],
+    "05_shifting": ["Week 30", "Hannah", "In week 29", "Marcus"],
+    "06_capstone": ["December", "twenty-four reps", "next new manager"],
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_one_story_of_sam(name):
+    """Each notebook retells Sam's year as the book's parts tell it (the week-30 switch in 05,
+    not another week)."""
+    situation = " ".join(next(c.source for c in student(name).cells if "Sam's situation"
+                              in c.source or "## Meet the team" in c.source).split())
+    for words in SAM[name]:
+        assert words in situation, (name, words)
+    if name == "05_shifting":
+        assert "Ten weeks in" not in situation
+
+
+def test_bare_prompts_become_named_answers():
+    assign = load_assign()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("...", metadata={"tags": ["otter_answer_cell"]}),
+                nbformat.v4.new_code_cell("first_half_gain = ...\n...",
+                                          metadata={"tags": ["otter_answer_cell"]}),
+                nbformat.v4.new_code_cell('check("dip_and_payoff")',
+                                          metadata={"otter": {"tests": ["dip_and_payoff"]}}),
+                nbformat.v4.new_code_cell("def f():\n    ...",
+                                          metadata={"tags": ["otter_answer_cell"]}),
+                nbformat.v4.new_code_cell('check("policy_runs")',
+                                          metadata={"otter": {"tests": ["policy_runs"]}})]
+    assign.name_the_answers(nb, "test")
+    assert nb.cells[0].source.splitlines() == ["first_half_gain = ...", "second_half_gain = ...",
+                                               "ahead_from = ..."]
+    assert nb.cells[1].source.splitlines() == ["first_half_gain = ...", "second_half_gain = ...",
+                                               "ahead_from = ..."]
+    assert nb.cells[3].source == "def f():\n    ...", "an indented stub is the student's to fill"
+    shown = nbformat.v4.new_code_cell("...", outputs=[nbformat.v4.new_output(
+        "execute_result", {"text/plain": "Ellipsis"}, execution_count=1)])
+    with pytest.raises(SystemExit, match="Ellipsis"):
+        assign.assert_no_placeholder_outputs(nbformat.v4.new_notebook(cells=[shown]), "test")
 
 
 @pytest.mark.parametrize("name", sorted(DASHBOARDS))

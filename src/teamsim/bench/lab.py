@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from teamsim.bench.browser import CHROMIUM_ARGS, HOW_TO_GET_ONE, find_chromium
 from teamsim.bench.timing import p95
 from teamsim.course.book import REPO
 
@@ -39,11 +40,6 @@ if TYPE_CHECKING:  # Playwright is imported when the benchmark runs (see bench_l
     from playwright.sync_api import Page, Route
 
 ROOT = REPO
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
 TOKEN = "workbook-lab-bench"
 RUN_ALL_TIMEOUT_S = 240
 MOVE_TIMEOUT_S = 20
@@ -254,7 +250,10 @@ def bench_lab(moves: int | None = None) -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp, \
             lab_server(notebooks, Path(tmp), os.environ.get("LAB_KERNEL_PYTHONPATH")) as base, \
             sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = find_chromium()
+        if chromium is None:
+            raise RuntimeError(f"No Chromium to measure in. {HOW_TO_GET_ONE}")
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for name, n in counts.items():
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()

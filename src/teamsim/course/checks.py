@@ -9,6 +9,13 @@ place. :data:`EXERCISES` lists every exercise with its notebook, variables and o
 
 Expected answers are computed from the course's data and the model, with the seeds and runs the
 exercise states, so they stay right when the data or the model are regenerated.
+
+Not every exercise is graded (see :data:`KINDS`). A **prediction** is written before the
+notebook's experiment cell and checked after it: the check runs the experiment of
+:data:`EXPERIMENTS` itself, says how close the guess was ("close" or "off", both a finished
+exercise) and why the model did what it did. **Practice** is checked like a graded exercise
+without points, and a **reflection** (about the learner's own managers) is checked for its
+shape only.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import html
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -27,12 +34,15 @@ from teamsim import data
 from teamsim.analysis.measures import (
     CAPSTONE_RUNS,
     CAPSTONE_SEED,
+    GRID,
+    GRID_RUNS,
+    GRID_SEED,
     TIERS,
     UNSEEN,
     capstone_run,
     skill_tier,
+    snap,
     style_grid,
-    weeks_to_63,
 )
 from teamsim.course.assessment import STATEMENTS, nearest_style, self_assessment
 from teamsim.model import (
@@ -46,6 +56,7 @@ from teamsim.model import (
     Style,
     policy_problem,
     simulate,
+    sweep,
     switch_at,
 )
 
@@ -57,7 +68,17 @@ STATUSES = {
     "wrong": ("Not yet", "#b35900"),
     "error": ("Could not check this answer", "#b35900"),
     "correct": ("Correct", "#1a7f37"),
+    "close": ("Close to what the model does", "#1a7f37"),
+    "off": ("Off from what the model does: see why", "#0b5cad"),
+    "noted": ("Noted", "#1a7f37"),
 }
+DONE = ("correct", "close", "off", "noted")
+"""Statuses of a finished exercise. A prediction that was off is finished too: committing to a
+guess and seeing how far it was from the model is the point of a prediction."""
+KINDS = ("graded", "practice", "prediction", "reflection")
+"""An exercise is graded (an otter question with points), practice (checked, not graded), a
+prediction (made before the experiment, compared with the model's result after it) or a
+reflection (about the learner's own managers and team; checked for its shape only)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +91,7 @@ class Feedback:
 
     @property
     def passed(self) -> bool:
-        return self.status == "correct"
+        return self.status in DONE
 
     def __bool__(self) -> bool:
         return self.passed
@@ -81,8 +102,8 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         title, colour = STATUSES[self.status]
-        mark = "&#10004;" if self.passed else "&#8505;" if self.status in (
-            "missing", "unanswered") else "&#10007;"
+        mark = "&#10004;" if self.status in ("correct", "close", "noted") else "&#8505;" if (
+            self.status in ("missing", "unanswered", "off")) else "&#10007;"
         return (f"<div style='border-left:4px solid {colour};padding:4px 10px;margin:2px 0'>"
                 f"<b style='color:{colour}'>{mark} {html.escape(title)}</b> "
                 f"<code>{html.escape(self.exercise)}</code><br>{html.escape(self.message)}</div>")
@@ -104,6 +125,10 @@ class NotAnswered(Hint):
     """An answer still in its starting state (e.g. a policy whose body is still ``...``)."""
 
 
+Checker = Callable[..., str | tuple[str, str]]
+"""What a checker is: answers in, confirmation text (or a status and text) out."""
+
+
 @dataclass(frozen=True)
 class Exercise:
     """One exercise: where it is, what it asks for, and how its answer is checked."""
@@ -112,18 +137,25 @@ class Exercise:
     notebook: str
     variables: tuple[str, ...]
     objective: str
-    checker: Callable[..., str]
+    checker: Checker
+    kind: str = "graded"
 
 
 EXERCISES: dict[str, Exercise] = {}
 
 
-def exercise(name: str, notebook: str, variables: Sequence[str], objective: str
-             ) -> Callable[[Callable[..., str]], Callable[..., str]]:
-    """Register a checker: it takes the answer variables and returns the confirmation text,
-    or raises :class:`Hint`, :class:`WrongType` or :class:`WrongShape`."""
-    def register(checker: Callable[..., str]) -> Callable[..., str]:
-        EXERCISES[name] = Exercise(name, notebook, tuple(variables), objective, checker)
+
+
+def exercise(name: str, notebook: str, variables: Sequence[str], objective: str,
+             kind: str = "graded") -> Callable[[Checker], Checker]:
+    """Register a checker: it takes the answer variables and returns the confirmation text
+    (or, for a prediction or a reflection, a status of :data:`DONE` and the text), or raises
+    :class:`Hint`, :class:`WrongType` or :class:`WrongShape`."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+
+    def register(checker: Checker) -> Checker:
+        EXERCISES[name] = Exercise(name, notebook, tuple(variables), objective, checker, kind)
         return checker
     return register
 
@@ -150,7 +182,12 @@ def check(name: str, namespace: Mapping[str, object] | None = None) -> Feedback:
         return Feedback(name, "unanswered", f"Replace the ... after {_names(unfinished)} with "
                                             "your answer, run that cell, then run this check.")
     try:
-        return Feedback(name, "correct", ex.checker(*values))
+        outcome = ex.checker(*values)
+        if isinstance(outcome, tuple):
+            status, message = outcome
+            assert status in DONE, status
+            return Feedback(name, status, message)
+        return Feedback(name, "correct", outcome)
     except NotAnswered as hint:
         return Feedback(name, "unanswered", str(hint))
     except WrongShape as hint:
@@ -271,7 +308,81 @@ def _list(items: Sequence[str]) -> str:
     return ", ".join(f'"{i}"' for i in items)
 
 
+# -- predictions ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Experiment:
+    """The runs an exercise's truth comes from: the scenario (with its ``Params``), runs and
+    seed of the notebook's experiment cell. Checks compute the truth from the model with these,
+    so a check follows the model (and a test can run it under other ``Params`` or seeds)."""
+
+    scenario: Scenario
+    runs: int
+    seed: int
+
+
+EXPERIMENTS: dict[str, Experiment] = {
+    "best_week": Experiment(Scenario.default(), 20, 0),
+    "predicted_best": Experiment(Scenario.default(), GRID_RUNS, GRID_SEED),
+    "predicted_error_ratio": Experiment(Scenario.default(), 50, 2),
+    "predicted_dip": Experiment(Scenario.default(), 40, 7),
+    "trust_speed": Experiment(Scenario.default(), 40, 7),
+    "predicted_shock_gap": Experiment(Scenario.default(), 50, 6),
+    "predicted_paid_back": Experiment(Scenario.default(), 40, 7),
+}
+"""The experiment behind each exercise that reads one (by exercise name)."""
+
+
+def _verdict(close_enough: bool, message: str, near: str, off: str) -> tuple[str, str]:
+    """A prediction's feedback: close or off, the comparison, then why."""
+    return ("close", f"{message} {near}") if close_enough else ("off", f"{message} {off}")
+
+
+def _yes_no(value: object, name: str) -> bool:
+    return choice(value, name, ["yes", "no"]) == "yes"
+
+
+def _where(control: float, inspiration: float) -> str:
+    """Where a point sits on the style map, in words."""
+    edges = sum(x <= 0.05 or x >= 0.95 for x in (control, inspiration))
+    return ("in a corner of the map" if edges == 2 else "on an edge of the map" if edges == 1
+            else "inside the map")
+
+
 # -- 00 getting started -----------------------------------------------------------------------
+@cache
+def _weekly_mean(style: Style, experiment: Experiment, metric: str) -> pd.Series:
+    """Mean of ``metric`` by week over the runs of ``experiment``, for a fixed style."""
+    weekly = simulate(style, experiment.scenario, runs=experiment.runs,
+                      seed=experiment.seed).weekly
+    return weekly.groupby("week")[metric].mean()
+
+
+@exercise("best_week", "00_getting_started", ["best_week"],
+          "Group, average and find the largest with pandas: the Coach's best week",
+          kind="practice")
+def _best_week(value: object) -> str:
+    week = whole(value, "best_week")
+    experiment = EXPERIMENTS["best_week"]
+    revenue = _weekly_mean(COACH, experiment, "revenue")
+    best = int(revenue.idxmax())
+    if week not in revenue.index:
+        raise WrongShape(f"`best_week` is {week}; the year has weeks 1 to "
+                         f"{int(revenue.index.max())}.")
+    if week != best:
+        raise Hint(f"In week {week} the Coach's team brings in ${revenue[week]:,.1f}k on "
+                   "average; another week brings in more. Average over the runs first "
+                   "(coach_weeks.groupby(\"week\")[\"revenue\"].mean()), then take .idxmax() "
+                   "of that Series.")
+    shock = experiment.scenario
+    low = int(revenue.idxmin())
+    during = (f" Its weakest week, week {low}, falls in the shock (weeks {shock.shock_start}-"
+              f"{shock.shock_start + shock.shock_weeks - 1})." if shock.shock_depth > 0
+              and shock.shock_start <= low < shock.shock_start + shock.shock_weeks else "")
+    return (f"Yes: week {best}, with ${revenue[best]:,.1f}k on average over "
+            f"{experiment.runs} simulated years.{during} You have used every pandas step the "
+            "workbook needs.")
+
+
 @exercise("development_reps", "00_getting_started", ["development_reps"],
           "Count rows of a table with pandas: the reps driven by development")
 def _development_reps(value: object) -> str:
@@ -359,7 +470,7 @@ def _best_on_map(value: object) -> str:
     inside = 0 < best["control"] < 1 and 0 < best["inspiration"] < 1
     where = ("inside the square: neither side alone, and not both at full tilt" if inside else
              "on the edge of the square: in this model, once the manager's finite week is "
-             "counted, asking for more of a lever still pays over a year, up to its limit")
+             "counted, asking for more of a dial still pays over a year, up to its limit")
     return (f"Yes: control {best['control']:.1f}, inspiration {best['inspiration']:.1f}, "
             f"{where}.")
 
@@ -378,16 +489,109 @@ def _corner_failures(value: object) -> str:
             raise Hint(f"Look again at the {style}: on the map and in the dashboard, what goes "
                        "wrong first: exhaustion and people leaving (burnout), energy without "
                        "focus (drift), or not much of anything (stall)?")
-    return ("Right: all pressure burns out, all inspiration drifts, neither stalls. Two axes, "
+    return ("Right: all pressure burns out, all inspiration drifts, neither stalls. Two dials, "
             "three different failures.")
+
+
+@cache
+def _grid(experiment: Experiment) -> pd.DataFrame:
+    """The style map (every 0.1 of each dial) of an experiment: a year summary per style."""
+    if (experiment.runs, experiment.seed) == (GRID_RUNS, GRID_SEED):
+        return style_grid(experiment.scenario)  # the same map, already cached
+    return sweep(GRID, GRID, experiment.scenario, runs=experiment.runs, seed=experiment.seed)
+
+
+def _unit_pair(value: object, name: str) -> tuple[float, float]:
+    control, inspiration = pair(value, name)
+    if not (0 <= control <= 1 and 0 <= inspiration <= 1):
+        raise WrongShape(f"`{name}` is ({control:g}, {inspiration:g}): each dial goes from 0 "
+                         "to 1.")
+    return control, inspiration
+
+
+@exercise("predicted_best", "01_two_sides", ["predicted_best"],
+          "Predict where on the map a year earns most, then compare with the model",
+          kind="prediction")
+def _predicted_best(value: object) -> tuple[str, str]:
+    control, inspiration = _unit_pair(value, "predicted_best")
+    grid = _grid(EXPERIMENTS["predicted_best"])
+    top = grid.loc[grid["revenue"].idxmax()]
+    tc, ti = float(top["control"]), float(top["inspiration"])
+    distance = math.hypot(control - tc, inspiration - ti)
+    mine = grid.loc[((grid["control"] - snap(control)).abs() < 1e-9)
+                    & ((grid["inspiration"] - snap(inspiration)).abs() < 1e-9), "revenue"]
+    share = float(mine.iloc[0]) / float(top["revenue"])
+    message = (f"You predicted control {control:.1f}, inspiration {inspiration:.1f} "
+               f"({_where(control, inspiration)}). The top of the model's map is control "
+               f"{tc:.1f}, inspiration {ti:.1f}, {_where(tc, ti)}: {distance:.1f} away from your "
+               f"guess; your point earns {share:.0%} of the top's year.")
+    if tc >= 0.95 and ti >= 0.95:
+        why = ("In the model a manager's week is finite, but what the dials ask for is still "
+               "delivered in part, so more of both keeps paying over a year. The article "
+               "expects a balance inside the map; this model does not show one, which is a "
+               "property of its assumptions, not a finding about real managers.")
+    else:
+        why = (f"In this scenario the model's mechanisms put the best year {_where(tc, ti)}; "
+               "compare the dashboard's map with your reasons for your guess.")
+    return _verdict(distance <= 0.25, message, "Your guess is near the top of the model's map.",
+                    "That is off. " + why)
+
+
+@exercise("my_managers", "01_two_sides", ["my_managers"],
+          "Place three managers you know on the map", kind="reflection")
+def _my_managers(value: object) -> tuple[str, str]:
+    if not isinstance(value, Mapping):
+        raise WrongType("`my_managers` should be a dict from a name (or a label such as "
+                        "\"my first boss\") to a (control, inspiration) pair; it holds "
+                        f"{_kind(value)}.")
+    if len(value) != 3:
+        raise WrongShape(f"`my_managers` holds {len(value)} managers; place three.")
+    placed = []
+    for label, point in value.items():
+        if not isinstance(label, str) or not label.strip():
+            raise WrongType(f"Each key of `my_managers` should be a name in quotes; {label!r} "
+                            "is not.")
+        control, inspiration = _unit_pair(point, f"my_managers[{label!r}]")
+        placed.append(f"{label.strip()} ({control:.1f}, {inspiration:.1f}) is nearest the "
+                      f"{nearest_style(Style(control, inspiration))}")
+    return ("noted", "; ".join(placed) + ". Write down, next to each, one thing they did that "
+            "put them there: that habit, not the label, is what you can copy or avoid.")
 
 
 # -- 02 managing ------------------------------------------------------------------------------
 @cache
-def _forecast_errors() -> tuple[float, float]:
-    errors = [simulate(Style(c, 0.4), Scenario.default(), runs=50, seed=2).summary()[
-        "forecast_error"].iloc[0] for c in (0.1, 0.6)]
+def _forecast_errors_in(experiment: Experiment) -> tuple[float, float]:
+    """The forecast's mean miss at control 0.1 and 0.6 (inspiration 0.4) in ``experiment``."""
+    errors = [simulate(Style(c, 0.4), experiment.scenario, runs=experiment.runs,
+                       seed=experiment.seed).summary()["forecast_error"].iloc[0]
+              for c in (0.1, 0.6)]
     return float(errors[0]), float(errors[1])
+
+
+def _forecast_errors() -> tuple[float, float]:
+    return _forecast_errors_in(Experiment(Scenario.default(), 50, 2))
+
+
+@exercise("predicted_error_ratio", "02_managing", ["predicted_error_ratio"],
+          "Predict how much control shrinks the forecast's miss, then compare with the model",
+          kind="prediction")
+def _predicted_error_ratio(value: object) -> tuple[str, str]:
+    guess = number(value, "predicted_error_ratio")
+    if not 0 <= guess <= 3:
+        raise WrongShape(f"`predicted_error_ratio` is {guess:g}: give a ratio such as 0.5 (half "
+                         "the miss) or 1.0 (no change), between 0 and 3.")
+    low, high = _forecast_errors_in(EXPERIMENTS["predicted_error_ratio"])
+    ratio = high / low
+    message = (f"You predicted that at control 0.6 the forecast misses by {guess:.2f} times its "
+               f"miss at control 0.1. In the model it misses by {high:.0%} of a week's revenue "
+               f"instead of {low:.0%}: {ratio:.2f} times, {abs(guess - ratio):.2f} from your "
+               "guess.")
+    why = ("In the model control keeps the pipeline clean (fewer deals nobody works on sit in "
+           "it), and the forecast is built from the pipeline.")
+    direction = ("You expected control to buy more accuracy than it does" if guess < ratio
+                 else "You expected control to buy less accuracy than it does")
+    return _verdict(abs(guess - ratio) <= 0.15, message, why,
+                    f"That is off. {direction}. {why}")
 
 
 @exercise("forecast_error", "02_managing", ["error_low_control", "error_high_control"],
@@ -513,38 +717,136 @@ def _skill_gain_by_tier(value: object) -> str:
             "pays most where there is the most room to grow.")
 
 
+def fast_trust(scenario: Scenario) -> Scenario:
+    """``scenario`` with trust built as fast as it is lost: ``trust_rise_weeks`` set to
+    ``trust_fall_weeks`` (the model's assumption that trust is slow to build, taken away)."""
+    params = scenario.params
+    return replace(scenario, params=replace(params, trust_rise_weeks=params.trust_fall_weeks))
+
+
+TRUST_SWITCH_WEEK = 10
+"""The week of the Driller-to-Coach switch in part 3's trust experiment."""
+
+
 @cache
-def _trust_weeks() -> tuple[int, int]:
-    out = []
-    for before, after in ((Style(0.1, 0.1), COACH), (COACH, DRILLER)):
-        weekly = simulate(switch_at(10, before, after), Scenario.no_shock(), runs=30,
-                          seed=5).weekly
-        out.append(weeks_to_63(weekly.groupby("week")["trust"].mean(), 10))
-    return out[0], out[1]
+def _first_half_gain(experiment: Experiment, fast: bool) -> pd.Series:
+    """By run: the revenue a Driller-to-Coach switch in week 10 earns over staying the Driller
+    in weeks 1-26 ($k), with the model's trust assumption or with ``fast_trust``."""
+    scenario = fast_trust(experiment.scenario) if fast else experiment.scenario
+
+    def by_run(manager: Style | Callable) -> pd.DataFrame:
+        weekly = simulate(manager, scenario, runs=experiment.runs, seed=experiment.seed).weekly
+        return weekly.pivot(index="run", columns="week", values="revenue")
+
+    gap = by_run(switch_at(TRUST_SWITCH_WEEK, DRILLER, COACH)) - by_run(DRILLER)
+    return gap.loc[:, :26].sum(axis=1)
 
 
-@exercise("trust_speed", "03_leading", ["weeks_to_rise", "weeks_to_fall"],
-          "Measure that trust is slow to build and quick to fall")
-def _trust_speed(rise: object, fall: object) -> str:
-    rise = whole(rise, "weeks_to_rise")
-    fall = whole(fall, "weeks_to_fall")
-    expected = _trust_weeks()
-    if abs(rise - expected[0]) > 1 or abs(fall - expected[1]) > 1:
-        raise Hint(f"You have {rise} weeks up and {fall} down. Use weeks_to_63 on the mean "
-                   "trust by week of each switch (runs=30, seed=5, no shock, switch in week 10).")
-    return (f"Right: trust takes about {expected[0]} weeks to rise most of the way and about "
-            f"{expected[1]} to fall. Trust is built slowly and lost fast.")
+def _mean_se(by_run: pd.Series) -> tuple[float, float]:
+    return float(by_run.mean()), float(by_run.std(ddof=1) / math.sqrt(len(by_run)))
+
+
+def _dip_words(experiment: Experiment) -> tuple[bool, str]:
+    """Whether the switch still costs in weeks 1-26 with fast trust, and what that means."""
+    default, _ = _mean_se(_first_half_gain(experiment, False))
+    fast, se = _mean_se(_first_half_gain(experiment, True))
+    params = experiment.scenario.params
+    head = (f"With the model's assumption (trust built over {params.trust_rise_weeks:g} weeks, "
+            f"lost over {params.trust_fall_weeks:g}) the week-{TRUST_SWITCH_WEEK} switch "
+            f"{_earns(default)} in weeks 1-26; with trust built as fast as it is lost "
+            f"({params.trust_fall_weeks:g} weeks both ways) it {_earns(fast)}.")
+    if fast + 2 * se < 0:
+        shrink = ("The dip stays" if default >= 0 else
+                  f"The dip is {1 - fast / default:.0%} smaller but stays" if fast > default
+                  else f"The dip is {fast / default - 1:.0%} deeper and stays")
+        return True, (f"{head} {shrink}: in the model the switch costs before it pays even when "
+                      "trust comes quickly, because control drops in the week of the switch "
+                      "while engagement and skill still build over months. That conclusion "
+                      "does not rest on the trust assumption alone; how soon the switch pays "
+                      "back does.")
+    return False, (f"{head} The dip is gone (or within the noise of the runs, one standard "
+                   f"error ${se:,.0f}k): here the cost before the payoff comes from slow trust, "
+                   "which is an assumption. Treat \"a switch costs before it pays\" as "
+                   "conditional on trust being slow to build.")
+
+
+def _earns(gain: float) -> str:
+    return f"{'earns' if gain >= 0 else 'costs'} ${abs(gain):,.0f}k"
+
+
+@exercise("predicted_dip", "03_leading", ["predicted_dip"],
+          "Predict whether a conclusion survives a changed assumption", kind="prediction")
+def _predicted_dip(value: object) -> tuple[str, str]:
+    guess = _yes_no(value, "predicted_dip")
+    survives, words = _dip_words(EXPERIMENTS["predicted_dip"])
+    said = "still costs" if guess else "no longer costs"
+    message = f"You predicted that with fast trust the switch {said} in weeks 1-26. {words}"
+    return _verdict(guess == survives, message, "Your prediction agrees with the model.",
+                    "So your prediction was off: the model's answer is the other one, for the "
+                    "reason above.")
+
+
+@exercise("trust_speed", "03_leading", ["first_half_default", "first_half_fast_trust"],
+          "Vary an assumption (how fast trust is built) and see which conclusion moves")
+def _trust_speed(default: object, fast: object) -> str:
+    default = number(default, "first_half_default")
+    fast = number(fast, "first_half_fast_trust")
+    experiment = EXPERIMENTS["trust_speed"]
+    expected = (_mean_se(_first_half_gain(experiment, False))[0],
+                _mean_se(_first_half_gain(experiment, True))[0])
+    for got, want, name, which in (
+            (default, expected[0], "first_half_default", "the default scenario"),
+            (fast, expected[1], "first_half_fast_trust",
+             "`fast` (trust_rise_weeks set to trust_fall_weeks)")):
+        if not close(got, want, rel=0.03, abs_=1.0):
+            raise Hint(f"`{name}` is {got:,.1f}. On {which}, take the weekly gap between "
+                       f"switch_at({TRUST_SWITCH_WEEK}, DRILLER, COACH) and DRILLER (mean revenue "
+                       f"by week, runs={experiment.runs}, seed={experiment.seed}) and add it up "
+                       "over weeks 1-26: gap.loc[:26].sum().")
+    return f"Right. {_dip_words(experiment)[1]}"
 
 
 # -- 04 impact --------------------------------------------------------------------------------
 @cache
-def _share_lost() -> pd.Series:
+def _share_lost_in(experiment: Experiment) -> pd.Series:
+    """The share of a calm year's revenue the shock of ``experiment`` costs each of the three
+    named styles (the same runs with and without the shock)."""
+    calm_year = replace(experiment.scenario, shock_depth=0.0)
     lost = {}
     for name, style in THREE.items():
-        shock = simulate(style, Scenario.default(), runs=50, seed=6).summary()["revenue"].iloc[0]
-        calm = simulate(style, Scenario.no_shock(), runs=50, seed=6).summary()["revenue"].iloc[0]
+        shock, calm = (simulate(style, scenario, runs=experiment.runs, seed=experiment.seed)
+                       .summary()["revenue"].iloc[0]
+                       for scenario in (experiment.scenario, calm_year))
         lost[name] = 1 - shock / calm
     return pd.Series(lost)
+
+
+def _share_lost() -> pd.Series:
+    return _share_lost_in(Experiment(Scenario.default(), 50, 6))
+
+
+@exercise("predicted_shock_gap", "04_impact", ["predicted_shock_gap"],
+          "Predict how much more of its year the managed-only team loses to a shock",
+          kind="prediction")
+def _predicted_shock_gap(value: object) -> tuple[str, str]:
+    guess = number(value, "predicted_shock_gap")
+    if not -100 <= guess <= 100:
+        raise WrongShape(f"`predicted_shock_gap` is {guess:g}: give percentage points, e.g. 5 "
+                         "for five points more, or -2 for two points less.")
+    lost = _share_lost_in(EXPERIMENTS["predicted_shock_gap"])
+    gap = float(lost["Driller"] - lost["Coach"]) * 100
+    message = (f"You predicted the Driller's team loses {guess:+.1f} points more of its year "
+               f"to the shock than the Coach's. In the model the Driller's team loses "
+               f"{lost['Driller']:.1%} and the Coach's {lost['Coach']:.1%}: {gap:+.1f} points, "
+               f"{abs(guess - gap):.1f} from your guess.")
+    why = ("In the model the style barely changes what the shock itself costs: demand falls "
+           "for every team alike. The styles differ in what they cost the team over the year "
+           "(exhaustion, people leaving), not in the shock." if abs(gap) < 1.5 else
+           f"In this scenario the style changes what the shock costs by {gap:+.1f} points.")
+    article = ("The article expects a led team to weather a setback much better. "
+               if guess > gap else "")
+    off = f"That is off. {article}{why}"
+    return _verdict(abs(guess - gap) <= 1.5, message, why, off)
 
 
 @exercise("share_lost", "04_impact", ["share_lost"],
@@ -709,6 +1011,41 @@ def _best_switch_week(value: object) -> str:
             "the dip.")
 
 
+SAM_SWITCH_WEEK = 30
+"""The week Sam switches from the Driller's style towards the Coach's (Part 5 of the book)."""
+
+
+@cache
+def _year_gain_by_run(experiment: Experiment, week_k: int) -> pd.Series:
+    """By run: the year revenue of a Driller-to-Coach switch in ``week_k`` minus staying the
+    Driller ($k), in ``experiment``."""
+    def year(manager: Style | Callable) -> pd.Series:
+        return simulate(manager, experiment.scenario, runs=experiment.runs,
+                        seed=experiment.seed).by_run()["revenue"]
+
+    return year(switch_at(week_k, DRILLER, COACH)) - year(DRILLER)
+
+
+@exercise("predicted_paid_back", "05_shifting", ["predicted_paid_back"],
+          "Predict whether Sam's week-30 switch pays for itself within the year",
+          kind="prediction")
+def _predicted_paid_back(value: object) -> tuple[str, str]:
+    guess = _yes_no(value, "predicted_paid_back")
+    gain, se = _mean_se(_year_gain_by_run(EXPERIMENTS["predicted_paid_back"], SAM_SWITCH_WEEK))
+    said = "has paid for itself" if guess else "has not paid for itself yet"
+    message = (f"You predicted that by the end of the year Sam's week-{SAM_SWITCH_WEEK} switch "
+               f"{said}. In the model it {_earns(gain)} over the year against staying the "
+               f"Driller (one standard error ${se:,.0f}k).")
+    if abs(gain) < 2 * se:
+        return ("close", f"{message} That is within the noise of the runs: about even, so "
+                "either answer is as good as the model can say.")
+    why = ("After the switch the team sells less for months (less pressure at once, while trust, "
+           "engagement and skill build slowly), and a switch this late leaves the year too "
+           "little time for the payoff." if gain < 0 else
+           "The payoff after the dip arrives within the year.")
+    return _verdict(guess == (gain > 0), message, why, f"That is off. {why}")
+
+
 def _list_weeks(weeks: Sequence[int]) -> str:
     names = [str(k) for k in weeks]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
@@ -718,15 +1055,21 @@ def _list_weeks(weeks: Sequence[int]) -> str:
           "Place yourself on the style map")
 def _self_assessment(value: object) -> str:
     if not isinstance(value, Mapping):
-        raise WrongType(f"`my_answers` should be a dict of statement -> 1..5; it holds "
-                        f"{_kind(value)}.")
-    table(value, "my_answers", list(STATEMENTS))
+        raise WrongType(f"`my_answers` should be a dict from each statement's key to a whole "
+                        f"number from 1 to 5; it holds {_kind(value)}.")
+    answers = table(value, "my_answers", list(STATEMENTS))
     try:
-        style = self_assessment(value)
+        style = self_assessment(answers, name="my_answers")
     except (TypeError, ValueError) as exc:
         raise WrongShape(f"{exc}.") from None
-    return (f"You sit near control {style.control:.2f}, inspiration {style.inspiration:.2f}: "
-            f"closest to the {nearest_style(style)}. Start the shifting dashboard from there.")
+    same = set(answers.values())
+    note = (f" You gave {next(iter(same))} to every statement; half of them are worded the "
+            "other way round, so that puts you in the middle of the map. If that is not what "
+            "you meant, read each statement again." if len(same) == 1 else "")
+    return (f"Done: your answers place you at control {style.control:.2f}, inspiration "
+            f"{style.inspiration:.2f}, nearest the {nearest_style(style)} of the named styles. "
+            "There is no right answer here: ask someone to answer the \"my manager\" wording "
+            f"about you and compare, below.{note}")
 
 
 # -- 06 capstone ------------------------------------------------------------------------------
@@ -783,7 +1126,7 @@ def _policy_beats_fixed(value: object) -> str:
         raise Hint(f"Your policy earns ${mine:,.0f}k; the {fixed.idxmax()} earns "
                    f"${fixed.max():,.0f}k (runs={CAPSTONE_RUNS}, seed={CAPSTONE_SEED}). Look at "
                    "the weeks where your policy falls behind (the dashboard's lower panels show "
-                   "what it chose): in the model, giving the team less of either lever costs "
+                   "what it chose): in the model, giving the team less of either dial costs "
                    "revenue over a year.")
     best, best_revenue = _top_of_map()
     verdict = ("ahead of it too" if mine > best_revenue else

@@ -158,7 +158,7 @@ class Dashboard:
 
     def __repr__(self) -> str:
         description = self.chart.spec.get("description", "")
-        return (f"{self.title} (a live dashboard). Levers: {self.lever_text()}. "
+        return (f"{self.title} (a live dashboard). Dials and settings: {self.lever_text()}. "
                 f"Chart: {description}. Now: {self.describe(self.data)} {LIVE_NOTE}")
 
     def snapshot_html(self) -> str:
