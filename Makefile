@@ -31,7 +31,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 # Regenerate requirements.lock after editing requirements.txt (keeps the locked versions of
 # everything the edit does not touch; add --upgrade to move them all).
 lock: venv
-	$(VENV)/bin/uv pip compile requirements.txt --universal --python-version 3.11.5 \
+	$(VENV)/bin/uv pip compile requirements.txt --universal --python-version 3.11 \
 	  --generate-hashes --no-emit-package teamsim -o requirements.lock
 
 # JavaScript the offline book serves itself (vega, the widget manager, MathJax) and axe-core
