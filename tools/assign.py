@@ -182,8 +182,11 @@ def execute(nb: nbformat.NotebookNode, name: str, cwd: Path = STUDENT) -> None:
 
 
 def clean(nb: nbformat.NotebookNode, source: Path) -> None:
-    """Drop widget views and state, fix cell ids, and record where the notebook came from."""
+    """Drop widget views and state and the interpreter's exact version (which differs from
+    machine to machine: Debian 12's 3.11.2, another 3.11.7), fix cell ids, and record where the
+    notebook came from."""
     nb.metadata.pop("widgets", None)
+    nb.metadata.get("language_info", {}).pop("version", None)
     for i, cell in enumerate(nb.cells):
         cell.id = f"{source.stem[:2]}-{i:03d}"
         cell.metadata.pop("execution", None)
