@@ -100,8 +100,9 @@ test-model: venv
 	  --ignore=tests/instructor -m "not browser" -q
 
 # The built book in a real browser: offline, no console errors, charts draw, sliders work, axe.
+# Two pytest-xdist workers: a page test mostly waits on the browser, so two overlap well.
 test-book: chromium book
-	$(PY) -m pytest tests/browser -q
+	$(PY) -m pytest tests/browser -q -n 2
 
 # The workbook: nbval re-runs every notebook and compares every output (strict: the few that
 # cannot be compared carry the tag nbval-ignore-output and say why); the exercise checks are

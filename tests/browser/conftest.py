@@ -83,6 +83,29 @@ class Summary:
     axe_violations: Counter = field(default_factory=Counter)
     axe_rules: dict[str, list[str]] = field(default_factory=dict)
 
+    def raw(self) -> dict:
+        """Everything counted, as JSON-ready data a pytest-xdist worker can send."""
+        return {"pages": sorted(self.pages), "page_loads": self.page_loads,
+                "charts_checked": self.charts_checked,
+                "charts_with_text_alternative": self.charts_with_text_alternative,
+                "sliders_moved": self.sliders_moved,
+                "external_requests": self.external_requests,
+                "console_errors": self.console_errors,
+                "axe_violations": dict(self.axe_violations), "axe_rules": self.axe_rules}
+
+    def add(self, raw: dict) -> None:
+        """Add the counts of a worker's summary (see raw) to this one."""
+        self.pages.update(raw["pages"])
+        self.page_loads += raw["page_loads"]
+        self.charts_checked += raw["charts_checked"]
+        self.charts_with_text_alternative += raw["charts_with_text_alternative"]
+        self.sliders_moved += raw["sliders_moved"]
+        self.external_requests += raw["external_requests"]
+        self.console_errors += raw["console_errors"]
+        self.axe_violations.update(raw["axe_violations"])
+        for page, rules in raw["axe_rules"].items():
+            self.axe_rules.setdefault(page, []).extend(rules)
+
     def as_dict(self) -> dict:
         return {
             "book": str(BOOK),
@@ -244,10 +267,23 @@ def visit(browser: Browser, base_url: str):
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if not SUMMARY.page_loads or hasattr(session.config, "workerinput"):
+    config = session.config
+    if hasattr(config, "workerinput"):
+        # a pytest-xdist worker hands its share to the controller (pytest_testnodedown below)
+        config.workeroutput["browser_summary"] = json.dumps(SUMMARY.raw())  # type: ignore[attr-defined]
+        return
+    if not SUMMARY.page_loads:
         return
     SUMMARY_FILE.parent.mkdir(parents=True, exist_ok=True)
     SUMMARY_FILE.write_text(json.dumps(SUMMARY.as_dict(), indent=1) + "\n")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """With pytest-xdist (make test-book runs two workers), sum up what each worker saw."""
+    shared = getattr(node, "workeroutput", {}).get("browser_summary")
+    if shared:
+        SUMMARY.add(json.loads(shared))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
