@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 import pytest
 import yaml
@@ -279,7 +280,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error) -> None:
+def pytest_testnodedown(node: Any, error: object) -> None:
     """With pytest-xdist (make test-book runs two workers), sum up what each worker saw."""
     shared = getattr(node, "workeroutput", {}).get("browser_summary")
     if shared:
