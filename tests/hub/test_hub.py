@@ -46,6 +46,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import nbformat
 import pytest
+import yaml
 from playwright.sync_api import Page, sync_playwright
 
 from teamsim.bench.browser import CHROMIUM_ARGS, HOW_TO_GET_ONE, find_chromium
@@ -127,6 +128,32 @@ def test_the_guides_link_is_filled_in_as_the_guide_says() -> None:
     assert link == ("https://hub.our-school.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2F"
                     "github.com%2Four-school%2Fcourse&branch=main&urlpath=lab%2Ftree%2Fcourse"
                     "%2Fnotebooks%2F01_two_sides.ipynb")
+
+
+def test_the_kubernetes_files_agree_with_the_repository() -> None:
+    """The Zero to JupyterHub route (not run here: no cluster) at least names what exists: the
+    Dockerfile copies files the repository has and installs the lock, which pins the
+    JupyterHub series of the chart the values file is written for; the image is the one the
+    values file runs, as the user it expects."""
+    hub_dir = ROOT / "instructor" / "hub"
+    dockerfile = (hub_dir / "Dockerfile").read_text()
+    for line in re.findall(r"^COPY (.+)$", dockerfile, flags=re.M):
+        for source in line.split()[:-1]:
+            assert (ROOT / source).exists(), f"the Dockerfile copies {source}, which is missing"
+    assert "--require-hashes --no-deps -r /opt/course-src/requirements.lock" in dockerfile
+    values_text = (hub_dir / "z2jh-values.yaml").read_text()
+    values = yaml.safe_load(values_text)
+    series = re.search(r"JupyterHub (\d+\.\d+)", values_text).group(1)
+    pinned = re.search(r"^jupyterhub==(\S+)", (ROOT / "requirements.lock").read_text(),
+                       flags=re.M).group(1)
+    assert pinned.startswith(series + "."), (pinned, series)
+    user = values["singleuser"]
+    assert user["cmd"] == "jupyterhub-singleuser" and "jupyterhub-singleuser" in dockerfile
+    assert f"--uid {user['uid']} --gid {user['fsGid']}" in dockerfile
+    assert user["storage"]["homeMountPath"] == "/home/jovyan" and "WORKDIR /home/jovyan" in \
+        dockerfile
+    assert "gitpuller" in " ".join(user["lifecycleHooks"]["postStart"]["exec"]["command"])
+    assert values["cull"]["enabled"] and user["memory"]["limit"] and user["cpu"]["limit"]
 
 
 # -- the hub -----------------------------------------------------------------------------------
