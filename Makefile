@@ -11,7 +11,7 @@ PORT ?= 8000
 FIND_CHROMIUM := $(PY) -c "from teamsim.bench.browser import main; main()"
 
 .PHONY: setup venv lock node chromium book pdf publish serve lab test test-model test-book test-notebooks \
-        test-lab workbook lint data bench clean
+        test-lab test-hub workbook lint data bench clean
 
 setup: venv node chromium
 
@@ -116,11 +116,17 @@ test-notebooks: venv
 test-lab: venv chromium
 	$(PY) -m pytest tests/lab -q -s
 
+# A class on a real JupyterHub, on loopback (instructor/hub/jupyterhub_config.py): two students
+# follow the guide's nbgitpuller link, answer in JupyterLab and save, pull an update without
+# losing their answers, and the grader marks their notebooks. -s prints the class's log.
+test-hub: venv node chromium
+	$(PY) -m pytest tests/hub -q -s
+
 # Regenerate the student workbook (no solutions) and the private grading bundle.
 workbook: venv
 	$(PY) tools/assign.py
 
-test: setup lint test-model test-book test-notebooks test-lab test-instructor
+test: setup lint test-model test-book test-notebooks test-lab test-hub test-instructor
 
 # Instructor tools (see the instructor guide in the book's appendices).
 .PHONY: grade debrief test-instructor
