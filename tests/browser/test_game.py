@@ -155,9 +155,13 @@ def test_the_end_screen_matches_teamsim(visit, best_path: str, path: str, where:
 
 
 def axe(page: Page, axe_script: Path) -> list[str]:
+    """Serious and critical violations in the game. From disk, axe is kept from fetching the
+    stylesheets again (the browser blocks it, and logs the attempt as an error)."""
     page.add_script_tag(path=str(axe_script))
+    preload = "false" if page.url.startswith("file:") else "true"
     result = page.evaluate(
-        "() => axe.run(document.querySelector('.samsyear'), {resultTypes: ['violations']})")
+        "() => axe.run(document.querySelector('.samsyear'), "
+        f"{{resultTypes: ['violations'], preload: {preload}}})")
     return [f"{x['id']} ({x['impact']}): {x['help']}" for x in result["violations"]
             if x.get("impact") in FAILING_IMPACTS]
 
@@ -210,3 +214,42 @@ def test_a_phone_gets_no_sideways_scrolling_and_big_targets(browser, base_url: s
         assert wide["page"] <= 390, f"the page scrolls sideways: {wide['page']} px"
     finally:
         context.close()
+
+
+QUIZ = "book/final_quiz.html"
+
+
+def test_the_final_quiz_covers_every_part_with_balanced_answers(book: Path) -> None:
+    """The final quiz: 12 to 18 questions, at least two from each of the six parts, and the
+    right answers spread evenly over the positions (the quiz directive moves them)."""
+    import re
+    from collections import Counter
+
+    from test_active import quiz_positions
+
+    text = (book / QUIZ).read_text("utf-8")
+    parts = re.split(r'<section id="part-\d', text)[1:]
+    assert len(parts) == 6, f"{len(parts)} part sections in the final quiz"
+    per_part = [len(re.findall(r'<fieldset class="quiz"', part)) for part in parts]
+    assert all(n >= 2 for n in per_part), per_part
+    positions = Counter(quiz_positions(text))
+    total = sum(positions.values())
+    assert 12 <= total <= 18 and total == sum(per_part)
+    choices = {len(re.findall(r'data-correct=', q))
+               for q in re.findall(r'<fieldset class="quiz".*?</fieldset>', text, flags=re.S)}
+    assert choices == {4}, f"choices per question: {choices}"
+    assert set(positions) == {0, 1, 2, 3}, dict(positions)
+    assert max(positions.values()) - min(positions.values()) <= 1, dict(positions)
+
+
+def test_the_final_quiz_answers_at_once(visit) -> None:
+    v = visit(QUIZ)
+    quiz = v.page.locator("fieldset.quiz").first
+    right = quiz.locator("input[data-correct=true]")
+    wrong = quiz.locator("input[data-correct=false]").first
+    wrong.focus()
+    v.page.keyboard.press("Space")
+    assert quiz.locator(".quiz-feedback").inner_text().startswith("Not this one.")
+    right.check()
+    assert quiz.locator(".quiz-feedback").inner_text().startswith("Correct.")
+    assert not v.errors

@@ -86,7 +86,9 @@
 
     const chartTitle = el("p", {class: "samsyear-chart-title", id: "samsyear-chart-title",
       text: "Sam's team, week by week"});
-    const chart = svg("svg", {viewBox: "0 0 640 300", role: "img", class: "samsyear-chart",
+    // a narrower drawing on a phone, so that its labels stay readable when it is scaled down
+    const W = (root.parentElement.clientWidth || 640) < 560 ? 360 : 640;
+    const chart = svg("svg", {viewBox: "0 0 " + W + " 300", role: "img", class: "samsyear-chart",
       "aria-labelledby": "samsyear-chart-title samsyear-chart-desc", focusable: "false"});
     const chartDesc = el("p", {class: "samsyear-chart-desc", id: "samsyear-chart-desc"});
     const tableBody = el("tbody");
@@ -107,11 +109,11 @@
       weeksTable, log, form, end, restart, live);
 
     // ----- the chart -----
-    const W = 640, left = 52, right = 12, plotW = W - left - right;
+    const left = 44, right = 8, plotW = W - left - right;
     const panels = [
       {top: 44, height: 100, max: Math.ceil(maxRevenue * 1.05 / 50) * 50, label: "Revenue, $k a week",
         lines: [{name: "revenue", cls: "samsyear-line-revenue"}]},
-      {top: 180, height: 88, max: 1, label: "Engagement (solid) and exhaustion (dashed), 0\u20131",
+      {top: 180, height: 88, max: 1, label: "Engagement (solid), exhaustion (dashed)",
         lines: [{name: "engagement", cls: "samsyear-line-engagement"},
           {name: "exhaustion", cls: "samsyear-line-exhaustion"}]},
     ];
