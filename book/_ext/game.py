@@ -93,8 +93,9 @@ def static_table(data: dict[str, Any]) -> str:
             f"<td>{values['engagement'] / factor['engagement']:.2f}</td>"
             f"<td>{values['exhaustion_end'] / factor['exhaustion_end']:.2f}</td></tr>")
     return (
-        '<div class="samsyear-static"><p>The game needs JavaScript. Here instead is the year '
-        f"under each of the five choices held for all four quarters (the model's mean over "
+        '<div class="samsyear-static"><p>The game is played in a web browser with JavaScript '
+        "on. On paper, or without it, here is the year under each of the five choices held for "
+        f"all four quarters (the model's mean over "
         f"{data['runs']} simulated years of the same team; an illustration, not a forecast).</p>"
         '<div class="samsyear-scroll"><table class="samsyear-table"><caption>A whole year of one '
         "style</caption><thead><tr><th scope=\"col\">Style all year</th>"
