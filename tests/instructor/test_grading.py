@@ -152,11 +152,12 @@ def test_a_partly_correct_submission_gets_partial_marks(graded_class):
 
 
 def test_hidden_tests_count_beside_the_public_ones(graded_class):
-    """hana's results table passes the public check but has no row for her own policy."""
+    """hana's results table has no row for her own policy: the check she ran told her so
+    (public and hidden tests judge alike), and she loses both points."""
     _, _, rows, _ = graded_class
     table = next(f for f in rows["hana.ipynb"].feedback if f["question"] == "results_table")
-    assert table["public_passed"] and not table["hidden_passed"]
-    assert table["points"] == 1 and table["possible"] == 2
+    assert not table["public_passed"] and not table["hidden_passed"]
+    assert table["points"] == 0 and table["possible"] == 2
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
