@@ -378,3 +378,17 @@ def test_regeneration_refuses_to_overwrite_an_edited_notebook(tmp_path):
     nb.cells[0].source += "\nMy own notes."
     nbformat.write(nb, path)
     assert assign.edited_since_generated(path)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_feedback_and_snapshots_are_not_typeset_as_mathematics(name):
+    """JupyterLab and the book run MathJax over HTML outputs, and feedback quotes dollar
+    amounts ("$6,405k ... ($6,012k)"): every check's and snapshot's HTML output sits in a
+    block MathJax skips, with its text/plain beside it."""
+    for cell in student(name).cells:
+        if not (is_check(cell.source) or "dashboard" in cell.metadata.get("tags", [])):
+            continue
+        for output in cell.outputs:
+            assert {"text/html", "text/plain"} <= set(output["data"]), cell.source
+            page = output["data"]["text/html"]
+            assert re.match(r"<(div|figure) class='[^']*\bmathjax_ignore\b", page), page[:200]
