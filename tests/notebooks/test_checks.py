@@ -578,7 +578,7 @@ def edge_answers(name: str) -> list:
         out = [(right, mine)]
         for row, column in (("Navigator", "deep_shock"), ("Coach", "new_team"),
                             ("Your policy", "default")):
-            for factor in (1.0099, 0.9901, 1.0101, 0.9899):
+            for factor in (1.0099, 0.9899):  # just inside 1%, just outside
                 table = right.copy()
                 table.loc[row, column] *= factor
                 out.append((table, mine))
