@@ -32,8 +32,8 @@ results = pd.concat([pd.DataFrame(rows).T, fixed.drop(index="Absentee")])'''
 NAVIGATOR_ONLY = '''navigator_row = {s: simulate(navigator, Scenario.named(s), runs=30, seed=8)
                  .summary()["revenue"].iloc[0] for s in scenarios}
 results = pd.concat([pd.DataFrame({"Navigator": navigator_row}).T, fixed.drop(index="Absentee")])'''
-"""A results table without the student's own row: the public check passes, the hidden one
-does not."""
+"""A results table without the student's own row: the public check says so, and the hidden
+test agrees."""
 
 
 def policy(body: str) -> str:

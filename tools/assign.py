@@ -24,7 +24,14 @@ Run ``make workbook`` (or ``python tools/assign.py [name ...] [--force]``). For 
    hold its answer and its check, for ``tools/grade.py``.
 
 Hidden tests are test cells whose first line is ``# HIDDEN``; a question's ``points: [p, h]``
-gives its public test ``p`` points and its hidden test ``h``. Nothing here writes a timestamp.
+gives its public test ``p`` points and its hidden test ``h``. Nothing here writes a timestamp:
+the autograder zip is rewritten with fixed dates and a fixed order, so running this twice gives
+the same bytes. Kernels talk over IPC sockets in a private temporary folder, not TCP on
+localhost, so no kernel warns about unencrypted TCP (which is why the solutions are checked
+by :func:`run_solutions` rather than by ``otter assign``, whose kernel uses TCP).
+
+``--handout FILE.zip`` also writes the student copy as a zip (see :func:`write_handout`): the
+notebooks, the package and its pins, and a README of its own (``workbook/README_student.md``).
 """
 
 from __future__ import annotations
@@ -52,6 +59,29 @@ GRADING = ROOT / "grading"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SOLUTION_MARKERS = re.compile(r"#\s*(BEGIN|END)?\s*SOLUTION|#\s*SOLUTION")
 CELL_TIMEOUT_S = 600
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""The date every member of a zip written here carries (the earliest a zip can hold)."""
+HANDOUT_README = SOURCES / "README_student.md"
+HANDOUT_FILES = ("LICENSE", "requirements.txt", "pyproject.toml", "src", "notebooks")
+"""What the student copy holds besides its README: the package (with its data), its pins and
+the notebooks; no workbook sources, no grading bundles, no instructor kit."""
+
+
+def kernel_manager_class(sockets: Path) -> type:
+    """A kernel manager class whose kernels talk over IPC: Unix sockets in ``sockets`` (a
+    private temporary folder), not TCP on localhost, which ipykernel warns about (unencrypted)
+    once per kernel. The socket path is absolute, so the kernel finds it from its own working
+    folder. (Elsewhere than on a POSIX system, TCP as before.)"""
+    from jupyter_client.manager import AsyncKernelManager
+
+    if os.name != "posix":
+        return AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(transport="ipc", ip=str(sockets / "kernel"), **kwargs)
+
+    return IPCKernelManager
 
 
 def solution_lines(source_nb: nbformat.NotebookNode) -> list[str]:
@@ -170,15 +200,48 @@ def execute(nb: nbformat.NotebookNode, name: str, cwd: Path = STUDENT) -> None:
     """Run every cell in a fresh kernel of this environment; stop on errors and on stderr."""
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     cwd.mkdir(parents=True, exist_ok=True)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}},
-                            record_timing=False, store_widget_state=False)
-    client.execute()
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
+                                kernel_manager_class=kernel_manager_class(Path(sockets)),
+                                resources={"metadata": {"path": str(cwd)}},
+                                record_timing=False, store_widget_state=False)
+        client.execute()
     for i, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 raise SystemExit(f"{name}: cell {i} wrote to stderr (a warning?):\n"
                                  f"{output.get('text', '')[:2000]}")
+
+
+def run_solutions(autograder: Path, name: str) -> None:
+    """Run the notebook with solutions and then every test of the assignment, public and
+    hidden, as otter runs them (``OKTestFile``); stop unless all pass (what ``otter assign``
+    checks, in a kernel of our own)."""
+    nb = nbformat.read(autograder / f"{name}.ipynb", as_version=4)
+    unpacked = autograder.parent / "solution-tests"
+    for archive in autograder.glob(f"{name}-autograder_*.zip"):
+        with zipfile.ZipFile(archive) as members:
+            for member in members.namelist():
+                if member.startswith("tests/") and member.endswith(".py"):
+                    (unpacked / member).parent.mkdir(parents=True, exist_ok=True)
+                    (unpacked / member).write_bytes(members.read(member))
+    tests = sorted(str(p) for p in (unpacked / "tests").glob("*.py"))
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import json as _a_json\n"
+        "from otter.test_files import OKTestFile as _a_Test\n"
+        "_a_failed = []\n"
+        f"for _a_path in {tests!r}:\n"
+        "    _a_test = _a_Test.from_file(_a_path)\n"
+        "    _a_test.run(globals())\n"
+        "    _a_failed += [f'{_a_test.name}: {r.message}' for r in _a_test.test_case_results\n"
+        "                  if not r.passed]\n"
+        "print(_a_json.dumps(_a_failed))"))
+    with tempfile.TemporaryDirectory(prefix=f"solutions-{name}-") as cwd:
+        execute(nb, f"{name} (with solutions)", cwd=Path(cwd))
+    failed = json.loads(nb.cells[-1].outputs[-1]["text"])
+    if not tests or failed:
+        raise SystemExit(f"{name}: the solutions fail these tests:\n" + "\n".join(failed)
+                         if tests else f"{name}: otter wrote no tests")
 
 
 def clean(nb: nbformat.NotebookNode, source: Path) -> None:
@@ -273,14 +336,44 @@ def manifest(source: Path, source_nb: nbformat.NotebookNode, student_nb: nbforma
     }
 
 
+def stable_zip(path: Path) -> None:
+    """Rewrite the zip ``path`` with its members in name order, each dated :data:`ZIP_DATE`
+    with fixed permissions: the same files give the same bytes (otter's zip carries the time
+    it was written)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()
+                   if not info.is_dir()}
+    write_zip(path, members)
+
+
+def write_zip(path: Path, members: dict[str, bytes]) -> None:
+    """A zip of ``members`` (name -> bytes), in name order, with fixed dates and modes."""
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (0o755 if name.endswith("run_autograder") else 0o644) << 16
+            info.create_system = 3  # Unix, so that the modes above are read
+            archive.writestr(info, members[name], compresslevel=9)
+    tmp.replace(path)
+
+
 def write_bundle(autograder: Path, bundle: Path, source: Path, source_nb, student_nb) -> None:
-    """Copy otter's autograder folder to ``bundle`` with a fixed zip name, its tests unpacked
-    and a manifest (otter names the zip with a timestamp; nothing here keeps it)."""
+    """Copy otter's autograder folder to ``bundle`` with a fixed zip name and stable zip
+    bytes, its tests unpacked and a manifest (otter names the zip with a timestamp; nothing
+    here keeps it)."""
     name = source.stem
     shutil.rmtree(bundle, ignore_errors=True)
     shutil.copytree(autograder, bundle)
     for stamped in bundle.glob(f"{name}-autograder_*.zip"):
         stamped.rename(bundle / f"{name}-autograder.zip")
+    stable_zip(bundle / f"{name}-autograder.zip")
+    with_solutions = bundle / f"{name}.ipynb"  # otter gives its cells random ids
+    nb = nbformat.read(with_solutions, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{name[:2]}-ag-{i:03d}"
+    nbformat.write(nb, with_solutions)
     with zipfile.ZipFile(bundle / f"{name}-autograder.zip") as archive:
         for member in archive.namelist():
             if member.startswith("tests/") and member.endswith(".py"):
@@ -310,7 +403,9 @@ def assign(source: Path, student_dir: Path = STUDENT, grading_dir: Path = GRADIN
     with tempfile.TemporaryDirectory(prefix=f"assign-{name}-") as tmp:
         master = Path(tmp) / f"{name}.ipynb"
         nbformat.write(source_nb, master)
-        otter_assign(str(master), str(Path(tmp) / "dist"), no_pdfs=True)
+        # otter's own check of the solutions starts a kernel over TCP: run_solutions does it
+        otter_assign(str(master), str(Path(tmp) / "dist"), no_pdfs=True, no_run_tests=True)
+        run_solutions(Path(tmp) / "dist" / "autograder", name)
         student_nb = nbformat.read(Path(tmp) / "dist" / "student" / master.name, as_version=4)
         assert_no_solutions(source_nb, student_nb, name)
         name_the_answers(student_nb, name)
@@ -329,6 +424,36 @@ def assign(source: Path, student_dir: Path = STUDENT, grading_dir: Path = GRADIN
     return target
 
 
+def handout_members(student_dir: Path = STUDENT) -> dict[str, bytes]:
+    """The student copy, file by file (path in the zip -> bytes), under ``sales-course/``:
+    its own README (how to open the notebooks in JupyterLab or on a hub, with pip, no make),
+    then :data:`HANDOUT_FILES` as they are in the repository, with the notebooks from
+    ``student_dir``. Python caches, build leftovers and dot files are left out."""
+    members = {"sales-course/README.md": HANDOUT_README.read_bytes()}
+    for entry in HANDOUT_FILES:
+        base = student_dir if entry == "notebooks" else ROOT / entry
+        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in paths:
+            inside = path.relative_to(base)
+            if any(part.startswith(".") or part == "__pycache__" or part.endswith(".egg-info")
+                   for part in inside.parts) or path.suffix in {".pyc", ".zip"}:
+                continue
+            if entry == "notebooks" and path.suffix != ".ipynb":
+                continue
+            name = entry if base.is_file() else f"{entry}/{inside.as_posix()}"
+            members[f"sales-course/{name}"] = path.read_bytes()
+    return members
+
+
+def write_handout(target: Path, student_dir: Path = STUDENT) -> Path:
+    """Write the student copy as a zip (the same bytes for the same files)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_zip(target, handout_members(student_dir))
+    print(f"wrote the student copy {shown(target)} ({target.stat().st_size / 1024:.0f} KB)",
+          flush=True)
+    return target
+
+
 def shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
@@ -342,7 +467,16 @@ def main(argv: list[str]) -> int:
                         help="where the student notebooks go (default: notebooks/)")
     parser.add_argument("--grading-dir", type=Path, default=GRADING,
                         help="where the grading bundles go (default: grading/, git-ignored)")
+    parser.add_argument("--handout", type=Path, metavar="ZIP",
+                        help="also write the student copy to this zip (e.g. sales-course.zip)")
+    parser.add_argument("--handout-only", action="store_true",
+                        help="write only the --handout zip, from the notebooks as they are")
     args = parser.parse_args(argv)
+    if args.handout_only:
+        if not args.handout:
+            parser.error("--handout-only needs --handout ZIP")
+        write_handout(args.handout.resolve(), args.student_dir.resolve())
+        return 0
     sources = sorted(SOURCES.glob("[0-9][0-9]_*.md"))
     if args.names:
         sources = [s for s in sources if any(s.stem.startswith(n) for n in args.names)]
@@ -354,6 +488,8 @@ def main(argv: list[str]) -> int:
         refuse_edited([student_dir / f"{s.stem}.ipynb" for s in sources])
     for source in sources:
         assign(source, student_dir, grading_dir)
+    if args.handout:
+        write_handout(args.handout.resolve(), student_dir)
     return 0
 
 

@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import jupytext
@@ -235,3 +236,85 @@ def test_assign_never_overwrites_an_edited_notebook(tmp_path):
     assert "--student-dir" in done.stderr and "--force" in done.stderr
     assert {p.name: p.read_bytes() for p in students.iterdir()} == before
     assert not (tmp_path / "grading").exists()
+
+
+def test_regeneration_gives_the_committed_bytes(assigned):
+    """`make workbook` run again writes the same bytes: the notebook exactly as committed
+    (snapshot images included, when made on a machine that draws them the same way: the
+    images are compared on their own below), and a bundle whose zip carries no date."""
+    students, grading = assigned
+    fresh = (students / f"{CAPSTONE}.ipynb").read_bytes()
+    committed = (ROOT / "notebooks" / f"{CAPSTONE}.ipynb").read_bytes()
+    png = re.compile(rb'"image/png": "[^"]*"')
+    assert png.sub(b"PNG", fresh) == png.sub(b"PNG", committed), (
+        "notebooks/06_capstone.ipynb differs from a fresh `make workbook`: regenerate it")
+    archive = grading / CAPSTONE / f"{CAPSTONE}-autograder.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        infos = zipped.infolist()
+    assign = load_assign()
+    assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+    assert {i.date_time for i in infos} == {assign.ZIP_DATE}
+    before = archive.read_bytes()
+    assign.stable_zip(archive)
+    assert archive.read_bytes() == before
+
+
+def test_snapshots_draw_the_same_bytes_twice():
+    from teamsim.course.dashboard import DASHBOARDS
+
+    dashboard = next(iter(DASHBOARDS.values()))()
+    assert dashboard.snapshot_png() == dashboard.snapshot_png()
+
+
+def test_kernels_run_without_warnings(tmp_path):
+    """The kernels `make workbook` starts say nothing on stderr (no unencrypted-TCP warning)."""
+    tool = str(ROOT / "tools" / "assign.py")
+    script = (
+        "import importlib.util, nbformat, sys\n"
+        f"spec = importlib.util.spec_from_file_location('assign', {tool!r})\n"
+        "assign = importlib.util.module_from_spec(spec); spec.loader.exec_module(assign)\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('print(6 * 7)')])\n"
+        f"assign.execute(nb, 'tiny', cwd=__import__('pathlib').Path({str(tmp_path)!r}))\n"
+        "print(nb.cells[0].outputs[0]['text'].strip())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "42"
+    assert done.stderr == "", done.stderr
+
+
+def test_the_student_copy_has_its_own_readme_and_no_private_files(tmp_path):
+    assign = load_assign()
+    first, second = tmp_path / "one.zip", tmp_path / "two.zip"
+    assign.write_handout(first)
+    assign.write_handout(second)
+    assert first.read_bytes() == second.read_bytes(), "the same files give the same zip"
+    with zipfile.ZipFile(first) as zipped:
+        names = zipped.namelist()
+        readme = zipped.read("sales-course/README.md").decode()
+    assert readme == (ROOT / "workbook" / "README_student.md").read_text()
+    assert "make " not in readme and "`make" not in readme
+    for words in ("JupyterLab", "hub", "pip install -r requirements.txt", "Restart Kernel"):
+        assert words in readme, words
+    assert sorted(n for n in names if n.startswith("sales-course/notebooks/")) == [
+        f"sales-course/notebooks/{s.stem}.ipynb" for s in SOURCES]
+    for needed in ("LICENSE", "requirements.txt", "pyproject.toml",
+                   "src/teamsim/__init__.py", "src/teamsim/data/roster.csv"):
+        assert f"sales-course/{needed}" in names, needed
+    private = [n for n in names if re.search(r"/(workbook|grading|instructor|tests|tools)/", n)
+               and "/src/teamsim/" not in n]
+    assert private == []
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def test_snapshots_say_how_to_run_live_without_make():
+    from teamsim.course.dashboard import LIVE_NOTE
+
+    assert "make" not in LIVE_NOTE and "JupyterLab" in LIVE_NOTE and "hub" in LIVE_NOTE
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        assert "make lab" not in path.read_text("utf-8"), path.name
+
+
+def test_the_hub_installs_nbgitpuller():
+    pins = (ROOT / "requirements.txt").read_text()
+    assert re.search(r"^nbgitpuller==", pins, flags=re.M)

@@ -97,7 +97,8 @@ def test_structure_problems_name_the_missing_answer(bundle, example):
     assert problem.startswith("no cell defines `my_policy` (the cell that defined it was")
     assert "policy_runs, policy_beats_fixed, policy_unseen" in problem
     no_check = example.submission(example.STUDENTS["bruno"]["policy"])
-    no_check.cells = [c for c in no_check.cells if c.source != 'check("policy_unseen")']
+    no_check.cells = [c for c in no_check.cells
+                      if not c.source.endswith('check("policy_unseen")')]
     assert structure_problems(no_check, bundle) == [
         "the check cell of policy_unseen was deleted (graded all the same)"]
 
@@ -152,11 +153,12 @@ def test_a_partly_correct_submission_gets_partial_marks(graded_class):
 
 
 def test_hidden_tests_count_beside_the_public_ones(graded_class):
-    """hana's results table passes the public check but has no row for her own policy."""
+    """hana's results table has no row for her own policy: the check she ran told her so
+    (public and hidden tests judge alike), and she loses both points."""
     _, _, rows, _ = graded_class
     table = next(f for f in rows["hana.ipynb"].feedback if f["question"] == "results_table")
-    assert table["public_passed"] and not table["hidden_passed"]
-    assert table["points"] == 1 and table["possible"] == 2
+    assert not table["public_passed"] and not table["hidden_passed"]
+    assert table["points"] == 0 and table["possible"] == 2
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -73,8 +73,12 @@ MISTYPED_FEEDBACK = {"unanswered", "type", "shape", "wrong"}
 def namespace(ex, value) -> dict:
     """Every variable of the exercise set to ``value`` (or its items, for several)."""
     if len(ex.variables) > 1 and isinstance(value, tuple) and len(value) == len(ex.variables):
-        return dict(zip(ex.variables, value))
-    return {v: value for v in ex.variables}
+        answers = dict(zip(ex.variables, value))
+    else:
+        answers = {v: value for v in ex.variables}
+    from teamsim.model.policies import navigator
+
+    return {**answers, **dict.fromkeys(ex.inputs, navigator)}  # earlier answers: a good policy
 
 
 def assert_feedback(result: object, name: str, allowed: set[str]) -> None:
@@ -379,3 +383,299 @@ def test_kinds_are_known_and_only_graded_exercises_are_otter_questions():
         assert ex.kind in KINDS
         assert (name in questions) == (ex.kind == "graded"), name
 
+
+
+# -- feedback agrees with the grade -----------------------------------------------------------
+# For every graded exercise, answers at the edge of what is accepted (a tie, just inside and
+# just outside the tolerance, other spellings and types) go through check() and through the
+# exercise's hidden test, run as otter runs it (an OKTestFile of doctests); both must agree.
+# A student told "Correct" must not lose the hidden points, and the other way round.
+import re  # noqa: E402
+from functools import cache  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import jupytext  # noqa: E402
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+from otter.assign.utils import str_to_doctest  # noqa: E402
+from otter.test_files import OKTestFile  # noqa: E402
+
+from teamsim import CHEERLEADER, DRILLER, STYLES, Scenario  # noqa: E402
+from teamsim.analysis.measures import CAPSTONE_SCENARIOS, UNSEEN, capstone_run, style_grid  # noqa: E402
+from teamsim.course import checks as C  # noqa: E402
+from teamsim.model.policies import navigator  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted((ROOT / "workbook").glob("[0-9][0-9]_*.md"))
+
+
+@cache
+def hidden_tests() -> dict[str, OKTestFile]:
+    """Each graded question's hidden test cells, as the OKTestFile otter would run."""
+    found: dict[str, OKTestFile] = {}
+    for source in SOURCES:
+        question = None
+        for cell in jupytext.read(source).cells:
+            text = cell.source.strip()
+            if cell.cell_type == "raw" and re.match(r"#\s*BEGIN\s+QUESTION", text):
+                question = yaml.safe_load(text.split("\n", 1)[1])["name"]
+            elif cell.cell_type == "code" and text.startswith("# HIDDEN") and question:
+                body = "\n".join(str_to_doctest(text.splitlines()[1:], [])) + "\n"
+                spec = found.setdefault(question, {"name": question, "points": None,
+                                                   "suites": [{"cases": [], "type": "doctest"}]})
+                spec["suites"][0]["cases"].append({"code": body, "hidden": True, "points": 1})
+    return {name: OKTestFile.from_spec(spec) for name, spec in found.items()}
+
+
+def hidden_verdict(name: str, namespace: dict) -> bool:
+    test = hidden_tests()[name]
+    test.run(dict(namespace))
+    return all(result.passed for result in test.test_case_results)
+
+
+def around(x: float, tol: float) -> list[float]:
+    """``x``, and just inside and just outside ``tol`` of it on both sides."""
+    return [x, x + 0.99 * tol, x - 0.99 * tol, x + 1.01 * tol, x - 1.01 * tol]
+
+
+def tables(expected: dict, tol) -> list:
+    """Tables like ``expected`` with one entry moved to the edge of ``tol(value)``."""
+    first = next(iter(expected))
+    out: list = [dict(expected), pd.Series(expected), pd.DataFrame({"x": pd.Series(expected)}),
+                 {f" {k.upper()} ": v for k, v in expected.items()}]
+    out += [{**expected, first: v} for v in around(expected[first], tol(expected[first]))[1:]]
+    return out
+
+
+def points(top) -> list:
+    c, i = float(top["control"]), float(top["inspiration"])
+    return [(c, i), Style(c, i), (c - 0.0105, i), (c - 0.0115, i), (c, i + 0.0105),
+            (c + 0.0105, i), [c, i - 0.0115], (c, i, 0.0)]
+
+
+def edge_policies(base: Style):
+    """``base`` every week (a tie with it), and ``base`` with one week changed either way."""
+    def tie(week, state):
+        return base
+
+    def better(week, state):
+        return Style(1.0, 1.0) if week == 20 else base
+
+    def worse(week, state):
+        return Style(0.0, 0.0) if week == 20 else base
+
+    return [tie, better, worse]
+
+
+def edge_answers(name: str) -> list:
+    """Answers (one value, or a tuple over the exercise's variables) at the edge of right."""
+    if name == "development_reps":
+        roster = C.data.load("roster.csv")
+        n = int((roster["driver"] == "development").sum())
+        return [n, float(n), np.int64(n), n + 1, n - 1, n + 0.5, True]
+    if name == "newest_rep":
+        roster = C.data.load("roster.csv").sort_values("tenure_months")
+        first, second = roster["name"].iloc[:2]
+        return [first, f" {first.upper()} ", second]
+    if name == "revenue_by_style":
+        year = C.data.load("style_year.csv")
+        return tables(year.groupby("style")["revenue"].sum().to_dict(), lambda v: 0.005 * v)
+    if name == "most_exhausted":
+        year = C.data.load("style_year.csv")
+        end = year[year["week"] == year["week"].max()].set_index("style")["exhaustion"]
+        return [end.idxmax(), f" {end.idxmax().lower()}", end.idxmin()]
+    if name == "cheerleader_at_quota":
+        e = C._at_quota_ratio()
+        return [*around(e, 0.02), np.float64(e), pd.Series([e]), 1.0, 0.0]
+    if name == "best_on_map":
+        grid = style_grid(Scenario.default())
+        return points(grid.loc[grid["revenue"].idxmax()])
+    if name == "safe_best":
+        grid = style_grid(Scenario.default())
+        safe = grid[grid["attrition"] <= 0.10]
+        return points(safe.loc[safe["revenue"].idxmax()])
+    if name == "corner_failures":
+        right = {"Driller": "burnout", "Cheerleader": "drift", "Absentee": "stall"}
+        return [right, {k.lower(): f" {v.upper()}" for k, v in right.items()},
+                {**right, "Absentee": "drift"}, {**right, "Coach": "none"}]
+    if name == "forecast_error":
+        low, high = C._forecast_errors()
+        return [(x, high) for x in around(low, 0.02 * low)] + [(low, y) for y in
+                                                              around(high, 0.02 * high)[1:]]
+    if name == "activities_by_team":
+        crm = C.data.load("crm_weekly.csv")
+        return tables(crm.groupby("team")["activities"].mean().to_dict(), lambda v: 0.005 * v)
+    if name == "leavers_by_team":
+        e = {k: int(v) for k, v in C._leavers().items()}
+        first = next(iter(e))
+        return [e, {k: float(v) for k, v in e.items()}, pd.Series(e), {**e, first: e[first] + 1}]
+    if name == "diagnosis":
+        e = {t: C.nearest_style(s) for t, s in C.data.CRM_TEAMS.items()}
+        first = next(iter(e))
+        return [e, {k.lower(): v.upper() for k, v in e.items()},
+                {**e, first: "Absentee" if e[first] != "Absentee" else "Coach"}]
+    if name == "most_helped_driver":
+        gain = C._engagement_gain()
+        return [gain.idxmax(), f" {gain.idxmax().upper()} ", gain.idxmin()]
+    if name == "skill_gain_by_tier":
+        return tables(C._skill_gain().to_dict(), lambda v: 0.003)
+    if name == "trust_speed":
+        experiment = C.EXPERIMENTS["trust_speed"]
+        d, f = (float(C._first_half_gain(experiment, fast).mean()) for fast in (False, True))
+        return ([(x, f) for x in around(d, max(0.03 * abs(d), 1.0))]
+                + [(d, y) for y in around(f, max(0.03 * abs(f), 1.0))[1:]])
+    if name == "share_lost":
+        return tables(C._share_lost().to_dict(), lambda v: 0.01)
+    if name == "loss_spread":
+        lost = C._share_lost()
+        return around(float(lost.max() - lost.min()), 0.002)
+    if name == "self_assessment":
+        threes = dict.fromkeys(STATEMENTS, 3)
+        first = next(iter(threes))
+        return [threes, {k.upper(): v for k, v in threes.items()}, {**threes, first: 5.0},
+                {**threes, first: 6}, {**threes, first: True}, {**threes, first: 2.5}]
+    if name == "switch_gain":
+        by_run = (C._switch_by_run(10) - C._switch_by_run(None)).sum(axis=1)
+        e = float(by_run.mean())
+        return around(e, max(0.03 * abs(e), 1.0))
+    if name == "dip_and_payoff":
+        gap = C._gap()
+        first, second = float(gap.loc[:26].sum()), float(gap.loc[27:].sum())
+        ahead = C._ahead_from(gap)
+        return ([(x, second, ahead) for x in around(first, max(0.03 * abs(first), 1.0))]
+                + [(first, y, ahead) for y in around(second, max(0.03 * abs(second), 1.0))[1:]]
+                + [(first, second, float(ahead)), (first, second, ahead + 1),
+                   (first, second, ahead - 1)])
+    if name == "best_switch_week":
+        totals = {k: float(C._switch_runs(k).sum()) for k in C.SWITCH_WEEKS}
+        best = max(totals, key=totals.get)
+        return [best, float(best), *(k for k in C.SWITCH_WEEKS if k != best)]
+    if name == "policy_runs":
+        def calendar(week, state):
+            return COACH if week < 26 else DRILLER
+
+        def reads_market(week, state):
+            return Style(0.3, 1.0) if state.market < 0.95 else COACH
+
+        def reads_week_in_state(week, state):
+            return COACH if state.week % 2 else CHEERLEADER
+
+        return [calendar, reads_market, reads_week_in_state, edge_policies(COACH)[0]]
+    if name == "policy_beats_fixed":
+        fixed = {n: capstone_run(s, "default").summary()["revenue"].iloc[0]
+                 for n, s in STYLES.items()}
+        return edge_policies(STYLES[max(fixed, key=fixed.get)])
+    if name == "policy_unseen":
+        return edge_policies(COACH)
+    if name == "results_table":
+        def year(manager, s):
+            return capstone_run(manager, s).summary()["revenue"].iloc[0]
+
+        mine = edge_policies(COACH)[1]
+        managers = {"Your policy": mine, "Navigator": navigator, **C.THREE}
+        right = pd.DataFrame({s: {n: year(m, s) for n, m in managers.items()}
+                              for s in CAPSTONE_SCENARIOS})
+        out = [(right, mine)]
+        for row, column in (("Navigator", "deep_shock"), ("Coach", "new_team"),
+                            ("Your policy", "default")):
+            for factor in (1.0099, 0.9899):  # just inside 1%, just outside
+                table = right.copy()
+                table.loc[row, column] *= factor
+                out.append((table, mine))
+        out += [(right.drop(index="Your policy"), mine), (right.drop(columns=UNSEEN[0]), mine),
+                (right.rename(index={"Your policy": "Coach"}).iloc[1:], mine)]
+        return out
+    raise KeyError(name)
+
+
+GRADED = sorted(n for n, e in EXERCISES.items() if e.kind == "graded")
+
+
+def test_every_graded_exercise_has_a_hidden_test_and_edge_answers():
+    assert sorted(hidden_tests()) == GRADED
+    assert all(edge_answers(name) for name in GRADED)
+
+
+@pytest.mark.parametrize("name", GRADED)
+def test_check_and_hidden_test_agree_at_the_edges(name):
+    ex = EXERCISES[name]
+    verdicts = []
+    for answer in edge_answers(name):
+        names = (*ex.variables, *ex.inputs)
+        values = answer if len(names) > 1 else (answer,)
+        namespace = dict(zip(names, values))
+        said = check(name, namespace)
+        graded = hidden_verdict(name, namespace)
+        assert said.passed == graded, (name, answer, said, graded)
+        verdicts.append(graded)
+    assert True in verdicts and False in verdicts, (name, verdicts)
+
+
+# -- feedback students can act on -------------------------------------------------------------
+def test_labels_name_each_exercise_as_the_workbook_does():
+    """The words a "run this first" message uses for an exercise are the workbook's own."""
+    for source in SOURCES:
+        text = source.read_text()
+        for name, ex in EXERCISES.items():
+            if ex.notebook != source.stem or not C.LABELS[name].startswith("Exercise"):
+                continue
+            label = text.index(f"**{C.LABELS[name]}.**")
+            assert label < text.index(f'check("{name}")'), name
+            later = re.search(r"\*\*Exercise \d\.\d\.\*\*", text[label + 5:text.index(
+                f'check("{name}")')])
+            assert later is None, (name, later)
+    assert set(C.LABELS) == set(EXERCISES)
+
+
+def test_an_undefined_answer_names_the_cell_to_run_first():
+    """After a kernel restart a check does not raise NameError: it names what to run."""
+    policy = check("policy_beats_fixed", {})
+    assert policy.status == "missing"
+    assert "Exercise 6.1" in policy.message and "def my_policy" in policy.message
+    assert "the cell above" not in policy.message
+    table = check("results_table", {"results": pd.DataFrame()})
+    assert "Exercise 6.1" in table.message and "results" not in table.message.split(":")[0]
+    reps = check("development_reps", {})
+    assert "Exercise 0.1" in reps.message and "`development_reps`" in reps.message
+    assert "Restart" not in reps.message and "Run All Above" in reps.message
+
+
+def test_dollar_amounts_are_shown_as_text_not_mathematics():
+    """JupyterLab and the book typeset $...$ in HTML outputs; feedback quotes dollars."""
+    wrong = check("policy_beats_fixed", {"my_policy": lambda week, state: Style(0.1, 0.1)})
+    assert wrong.message.count("$") >= 2
+    page = wrong._repr_html_()
+    assert re.match(r"<div class='[^']*\bmathjax_ignore\b[^']*\btex2jax_ignore\b", page)
+    assert "$" in page and "\\$" not in page, "the dollars stay dollars, in an ignored block"
+
+
+def solution_code(name: str) -> list[str]:
+    """The lines of an exercise's solution code (12 characters or more)."""
+    ex = EXERCISES[name]
+    lines, inside, question = [], False, None
+    for cell in jupytext.read(ROOT / "workbook" / f"{ex.notebook}.md").cells:
+        text = cell.source.strip()
+        if cell.cell_type == "raw" and re.match(r"#\s*BEGIN\s+QUESTION", text):
+            question = yaml.safe_load(text.split("\n", 1)[1])["name"]
+        if cell.cell_type != "code" or question != name:
+            continue
+        for line in cell.source.splitlines():
+            if "BEGIN SOLUTION" in line or "END SOLUTION" in line:
+                inside = "BEGIN" in line
+            elif inside and len(line.strip()) >= 12:
+                lines.append(line.strip())
+    return lines
+
+
+@pytest.mark.parametrize("name", GRADED)
+def test_hints_guide_without_printing_the_answer(name):
+    """No hint quotes a line of the exercise's solution (the 1.3 hint used to)."""
+    solution = [re.sub(r"\s+", "", line) for line in solution_code(name)]
+    for value in WRONG[name] + edge_answers(name):
+        result = check(name, namespace(EXERCISES[name], value))
+        if result.passed:
+            continue
+        flat = re.sub(r"\s+", "", result.message)
+        assert not [line for line in solution if line in flat], (name, result.message)
+        for code in re.findall(r"[\w.]+\[[^\]]*\]\.\w+\(\)|\w+\.loc\[.*?\]", result.message):
+            assert ".idxmax()" not in code and ".sum()" not in code, (name, code)

@@ -27,6 +27,13 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "workbook").glob("[0-9][0-9]_*.md"))
 STUDENT = ROOT / "notebooks"
 NAMES = [s.stem for s in SOURCES]
+CHECK_IMPORT = "from teamsim.course.checks import check\n\n"
+"""The first line of every check cell: the cell works on its own after a kernel restart."""
+
+
+def is_check(source: str) -> bool:
+    """A check cell: the import of ``check``, then ``check("name")``."""
+    return source.startswith(CHECK_IMPORT + "check(")
 
 
 def load_assign():
@@ -38,6 +45,14 @@ def load_assign():
 
 def student(name: str) -> nbformat.NotebookNode:
     return nbformat.read(STUDENT / f"{name}.ipynb", as_version=4)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_check_cell_imports_check_itself(name):
+    cells = [c.source for c in student(name).cells if c.cell_type == "code"]
+    bare = [c for c in cells if "check(\"" in c and not c.startswith("from teamsim")
+            and not c.startswith("def ")]
+    assert bare == [], "a check cell must work after a kernel restart: import check in it"
 
 
 def test_one_student_notebook_per_source():
@@ -76,7 +91,7 @@ def test_student_notebook_shape(name):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "**Time:**" in text and "By the end of this notebook you can" in text
     assert "Predict" in text and "Run" in text and "Explain" in text
-    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")]
+    checks = [c for c in nb.cells if c.cell_type == "code" and is_check(c.source)]
     assert len(checks) >= 3
     assert len([e for e in EXERCISES.values() if e.notebook == name]) == len(checks)
     dashboards = [c for c in nb.cells if "dashboard" in c.metadata.get("tags", [])]
@@ -133,7 +148,7 @@ def test_solutions_pass_every_check(source, tmp_path):
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     seen = 0
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.source.startswith("check("):
+        if cell.cell_type == "code" and is_check(cell.source):
             text = cell.outputs[0]["data"]["text/plain"]
             assert any(title in text for title in DONE_TITLES), text
             seen += 1
@@ -186,7 +201,7 @@ def test_dashboards_speak_of_dials(name):
 def test_getting_started_frames_the_model_and_teaches_pandas_before_exercises():
     cells = student("00_getting_started").cells
     text = [c.source for c in cells]
-    first_check = next(i for i, t in enumerate(text) if t.startswith("check("))
+    first_check = next(i for i, t in enumerate(text) if is_check(t))
     framing = next(i for i, t in enumerate(text) if "teaching model" in t)
     primer = next(i for i, t in enumerate(text) if t.startswith("## A ten-minute pandas primer"))
     assert framing < primer < first_check
@@ -195,7 +210,7 @@ def test_getting_started_frames_the_model_and_teaches_pandas_before_exercises():
     primer_code = "\n".join(t for t in text[primer:first_check])
     for move in (".weekly", "sweep(", "groupby(", ".mean()", ".idxmax()", "[["):
         assert move in primer_code, move
-    assert text[first_check] == 'check("best_week")'
+    assert text[first_check] == CHECK_IMPORT + 'check("best_week")'
 
 
 @pytest.mark.parametrize("name", NAMES[1:6])
@@ -208,7 +223,7 @@ def test_parts_predict_first_and_end_with_a_reflection(name):
     for exercise in predictions:
         (variable,) = EXERCISES[exercise].variables
         answer = text.index(f"{variable} = ...")
-        checked = text.index(f'check("{exercise}")')
+        checked = text.index(f'{CHECK_IMPORT}check("{exercise}")')
         experiment = [c for c in cells[answer + 1:checked] if c.cell_type == "code"]
         assert experiment, "the experiment runs between the prediction and its check"
         assert "Predict" in cells[answer - 1].source
@@ -363,3 +378,17 @@ def test_regeneration_refuses_to_overwrite_an_edited_notebook(tmp_path):
     nb.cells[0].source += "\nMy own notes."
     nbformat.write(nb, path)
     assert assign.edited_since_generated(path)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_feedback_and_snapshots_are_not_typeset_as_mathematics(name):
+    """JupyterLab and the book run MathJax over HTML outputs, and feedback quotes dollar
+    amounts ("$6,405k ... ($6,012k)"): every check's and snapshot's HTML output sits in a
+    block MathJax skips, with its text/plain beside it."""
+    for cell in student(name).cells:
+        if not (is_check(cell.source) or "dashboard" in cell.metadata.get("tags", [])):
+            continue
+        for output in cell.outputs:
+            assert {"text/html", "text/plain"} <= set(output["data"]), cell.source
+            page = output["data"]["text/html"]
+            assert re.match(r"<(div|figure) class='[^']*\bmathjax_ignore\b", page), page[:200]

@@ -54,6 +54,7 @@ from teamsim.model import (
     THREE,
     Scenario,
     Style,
+    navigator,
     policy_problem,
     simulate,
     sweep,
@@ -104,7 +105,10 @@ class Feedback:
         title, colour = STATUSES[self.status]
         mark = "&#10004;" if self.status in ("correct", "close", "noted") else "&#8505;" if (
             self.status in ("missing", "unanswered", "off")) else "&#10007;"
-        return (f"<div style='border-left:4px solid {colour};padding:4px 10px;margin:2px 0'>"
+        # mathjax_ignore (tex2jax_ignore for MathJax 2): JupyterLab and the book typeset
+        # $...$ in HTML outputs as mathematics, and feedback quotes dollar amounts.
+        return (f"<div class='teamsim-feedback mathjax_ignore tex2jax_ignore' "
+                f"style='border-left:4px solid {colour};padding:4px 10px;margin:2px 0'>"
                 f"<b style='color:{colour}'>{mark} {html.escape(title)}</b> "
                 f"<code>{html.escape(self.exercise)}</code><br>{html.escape(self.message)}</div>")
 
@@ -139,6 +143,9 @@ class Exercise:
     objective: str
     checker: Checker
     kind: str = "graded"
+    inputs: tuple[str, ...] = ()
+    """Variables of earlier exercises the check reads too (after the answer variables), such
+    as ``my_policy`` for the results table: not answers of this exercise."""
 
 
 EXERCISES: dict[str, Exercise] = {}
@@ -147,7 +154,7 @@ EXERCISES: dict[str, Exercise] = {}
 
 
 def exercise(name: str, notebook: str, variables: Sequence[str], objective: str,
-             kind: str = "graded") -> Callable[[Checker], Checker]:
+             kind: str = "graded", inputs: Sequence[str] = ()) -> Callable[[Checker], Checker]:
     """Register a checker: it takes the answer variables and returns the confirmation text
     (or, for a prediction or a reflection, a status of :data:`DONE` and the text), or raises
     :class:`Hint`, :class:`WrongType` or :class:`WrongShape`."""
@@ -155,7 +162,8 @@ def exercise(name: str, notebook: str, variables: Sequence[str], objective: str,
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
 
     def register(checker: Checker) -> Checker:
-        EXERCISES[name] = Exercise(name, notebook, tuple(variables), objective, checker, kind)
+        EXERCISES[name] = Exercise(name, notebook, tuple(variables), objective, checker, kind,
+                                   tuple(inputs))
         return checker
     return register
 
@@ -172,12 +180,12 @@ def check(name: str, namespace: Mapping[str, object] | None = None) -> Feedback:
     ex = EXERCISES[name]
     if namespace is None:
         namespace = sys._getframe(1).f_globals
-    missing = [v for v in ex.variables if v not in namespace]
+    names = (*ex.variables, *ex.inputs)
+    missing = [v for v in names if v not in namespace]
     if missing:
-        return Feedback(name, "missing", f"Define {_names(missing)} in the cell above, then run "
-                                         "this check again.")
-    values = [namespace[v] for v in ex.variables]
-    unfinished = [v for v, value in zip(ex.variables, values) if value is ...]
+        return Feedback(name, "missing", _run_first(ex, missing))
+    values = [namespace[v] for v in names]
+    unfinished = [v for v, value in zip(names, values) if value is ...]
     if unfinished:
         return Feedback(name, "unanswered", f"Replace the ... after {_names(unfinished)} with "
                                             "your answer, run that cell, then run this check.")
@@ -200,6 +208,44 @@ def check(name: str, namespace: Mapping[str, object] | None = None) -> Feedback:
         return Feedback(name, "error", f"Checking your answer raised {type(exc).__name__}: "
                                        f"{exc}. Look at what your answer holds (print it), "
                                        "then try again.")
+
+
+LABELS = {
+    "best_week": "the practice exercise", "development_reps": "Exercise 0.1",
+    "newest_rep": "Exercise 0.2", "revenue_by_style": "Exercise 0.3",
+    "most_exhausted": "Exercise 1.1", "cheerleader_at_quota": "Exercise 1.2",
+    "predicted_best": "the Predict step", "best_on_map": "Exercise 1.3",
+    "corner_failures": "Exercise 1.4", "my_managers": "the reflection on your managers",
+    "predicted_error_ratio": "the Predict step", "forecast_error": "Exercise 2.1",
+    "activities_by_team": "Exercise 2.2", "leavers_by_team": "Exercise 2.3",
+    "diagnosis": "Exercise 2.4", "most_helped_driver": "Exercise 3.1",
+    "skill_gain_by_tier": "Exercise 3.2", "predicted_dip": "the Predict step",
+    "trust_speed": "Exercise 3.3", "share_lost": "Exercise 4.1",
+    "predicted_shock_gap": "the prediction of Exercise 4.1", "loss_spread": "Exercise 4.2",
+    "safe_best": "Exercise 4.3", "self_assessment": "Exercise 5.1",
+    "predicted_paid_back": "the Predict step", "switch_gain": "Exercise 5.2",
+    "dip_and_payoff": "Exercise 5.3", "best_switch_week": "Exercise 5.4",
+    "policy_runs": "Exercise 6.1", "policy_beats_fixed": "Exercise 6.2",
+    "policy_unseen": "Exercise 6.3", "results_table": "Exercise 6.4",
+}
+"""What the workbook calls each exercise (a test compares these with the workbook sources)."""
+DEFINED_IN = {"my_policy": "the cell of Exercise 6.1 that starts `def my_policy(week, state):`"}
+"""Answer variables defined in another exercise's cell than the check's own."""
+
+
+def _run_first(ex: Exercise, missing: Sequence[str]) -> str:
+    """What to run before a check whose answer variables are not defined (yet, or any more,
+    after a kernel restart), named by cell."""
+    elsewhere = [v for v in missing if v in DEFINED_IN]
+    here = [v for v in missing if v not in DEFINED_IN]
+    places = [f"{DEFINED_IN[v]} (it defines `{v}`)" for v in elsewhere]
+    if here:
+        label = LABELS.get(ex.name, "this exercise")
+        places.append(f"the answer cell of {label}, above this check (it assigns "
+                      f"{_names(here)})")
+    return (f"{_names(list(missing))} {'is' if len(missing) == 1 else 'are'} not defined: run "
+            + " and ".join(places) + " first, then this check. After a kernel restart, run the "
+            "notebook's cells from the top down to this one (Run > Run All Above Selected Cell).")
 
 
 def _names(names: Sequence[str]) -> str:
@@ -228,8 +274,17 @@ def whole(value: object, name: str) -> int:
     return int(round(x))
 
 
-def close(value: float, expected: float, rel: float = 0.02, abs_: float = 0.0) -> bool:
+def close(value: float, expected: float, rel: float = 0.0, abs_: float = 0.0) -> bool:
+    """Within ``rel`` of ``expected`` (relative) or ``abs_`` of it, whichever is wider: the
+    same tolerance as the exercise's hidden test, so that a pass here is a pass there."""
     return abs(value - expected) <= max(rel * abs(expected), abs_)
+
+
+def same_point(control: float, inspiration: float, top: Mapping) -> bool:
+    """A point of the style map within 0.011 of ``top`` on each dial (the hidden tests' rule:
+    the map's step is 0.1, so this is the same point, typed with rounding)."""
+    return (abs(control - float(top["control"])) < 0.011
+            and abs(inspiration - float(top["inspiration"])) < 0.011)
 
 
 def choice(value: object, name: str, options: Sequence[str]) -> str:
@@ -371,8 +426,8 @@ def _best_week(value: object) -> str:
     if week != best:
         raise Hint(f"In week {week} the Coach's team brings in ${revenue[week]:,.1f}k on "
                    "average; another week brings in more. Average over the runs first "
-                   "(coach_weeks.groupby(\"week\")[\"revenue\"].mean()), then take .idxmax() "
-                   "of that Series.")
+                   "(group by week, then take the mean), then find the week with the largest "
+                   "mean.")
     shock = experiment.scenario
     low = int(revenue.idxmin())
     during = (f" Its weakest week, week {low}, falls in the shock (weeks {shock.shock_start}-"
@@ -416,8 +471,8 @@ def _revenue_by_style(value: object) -> str:
     for style, got in answer.items():
         got = number(got, f"revenue_by_style[{style!r}]")
         if not close(got, expected[style], rel=0.005):
-            raise Hint(f"The entry for {style} is {got:,.1f}. Sum the weekly revenue of each "
-                       "style over all 52 weeks: year.groupby(\"style\")[\"revenue\"].sum().")
+            raise Hint(f"The entry for {style} is {got:,.1f}. Add up the weekly revenue of each "
+                       "style over all 52 weeks: group the rows of `year` by style, then sum.")
     best = expected.idxmax()
     return (f"Right. The {best} brings in the most over the year "
             f"(${expected[best]:,.0f}k); keep that number in mind for part 1.")
@@ -449,6 +504,9 @@ def _at_quota_ratio() -> float:
 def _cheerleader_at_quota(value: object) -> str:
     ratio = number(value, "cheerleader_at_quota")
     expected = _at_quota_ratio()
+    if not 0 < ratio < 1:
+        raise WrongShape(f"`cheerleader_at_quota` is {ratio:g}: it is a ratio of two shares, "
+                         "between 0 and 1 here.")
     if not close(ratio, expected, abs_=0.02):
         raise Hint(f"{ratio:.3f} is not it. Simulate the Cheerleader and the Coach with runs=50, "
                    "seed=1, take the \"at_quota\" column of each summary() and divide the "
@@ -460,13 +518,13 @@ def _cheerleader_at_quota(value: object) -> str:
 @exercise("best_on_map", "01_two_sides", ["best_on_map"],
           "Find the best fixed style on the map, and see where it sits")
 def _best_on_map(value: object) -> str:
-    control, inspiration = pair(value, "best_on_map")
+    control, inspiration = _unit_pair(value, "best_on_map")
     grid = style_grid(Scenario.default())
     best = grid.loc[grid["revenue"].idxmax()]
-    if not (close(control, best["control"], abs_=0.01)
-            and close(inspiration, best["inspiration"], abs_=0.01)):
-        raise Hint(f"({control:g}, {inspiration:g}) is not the top of the map. Find the row of "
-                   "`grid` with the largest revenue: grid.loc[grid[\"revenue\"].idxmax()].")
+    if not same_point(control, inspiration, best):
+        raise Hint(f"({control:g}, {inspiration:g}) is not the top of the map. In `grid`, find "
+                   "the row whose revenue is the largest (pandas can give you the label of "
+                   "the largest value of a column), then read its control and inspiration.")
     inside = 0 < best["control"] < 1 and 0 < best["inspiration"] < 1
     where = ("inside the square: neither side alone, and not both at full tilt" if inside else
              "on the edge of the square: in this model, once the manager's finite week is "
@@ -620,8 +678,8 @@ def _activities_by_team(value: object) -> str:
         got = number(got, f"activities_by_team[{team!r}]")
         if not close(got, expected[team], rel=0.005):
             raise Hint(f"The entry for {team} is {got:.2f}. Take the mean of `activities` over "
-                       "every row of the team (one row is one rep in one week): "
-                       "crm.groupby(\"team\")[\"activities\"].mean().")
+                       "every row of the team (one row is one rep in one week), team by "
+                       "team.")
     return "Right. Averages over the year hide a lot, though: look at the trend too."
 
 
@@ -802,7 +860,7 @@ def _trust_speed(default: object, fast: object) -> str:
             raise Hint(f"`{name}` is {got:,.1f}. On {which}, take the weekly gap between "
                        f"switch_at({TRUST_SWITCH_WEEK}, DRILLER, COACH) and DRILLER (mean revenue "
                        f"by week, runs={experiment.runs}, seed={experiment.seed}) and add it up "
-                       "over weeks 1-26: gap.loc[:26].sum().")
+                       "over weeks 1-26.")
     return f"Right. {_dip_words(experiment)[1]}"
 
 
@@ -859,6 +917,9 @@ def _share_lost_check(value: object) -> str:
         if got > 1.5:
             raise Hint(f"The entry for the {name} is {got:,.1f}: give a share (0.25 for 25%), "
                        "not dollars.")
+        if not 0 <= got < 1:
+            raise WrongShape(f"The entry for the {name} is {got:g}: a share of the year lost "
+                             "is between 0 and 1.")
         if not close(got, expected[name], abs_=0.01):
             raise Hint(f"The entry for the {name} is {got:.3f}. For each style: 1 - (year "
                        "revenue with the shock) / (year revenue without it), runs=50, seed=6.")
@@ -889,12 +950,11 @@ def _loss_spread(value: object) -> str:
 @exercise("safe_best", "04_impact", ["safe_best"],
           "Read two landscapes at once: the best revenue with attrition at most 10%")
 def _safe_best(value: object) -> str:
-    control, inspiration = pair(value, "safe_best")
+    control, inspiration = _unit_pair(value, "safe_best")
     grid = style_grid(Scenario.default())
     safe = grid[grid["attrition"] <= 0.10]
     best = safe.loc[safe["revenue"].idxmax()]
-    if not (close(control, best["control"], abs_=0.01)
-            and close(inspiration, best["inspiration"], abs_=0.01)):
+    if not same_point(control, inspiration, best):
         raise Hint(f"({control:g}, {inspiration:g}) is not it. Keep the rows of `grid` with "
                    "attrition <= 0.10, then take the one with the largest revenue.")
     return (f"Yes: control {best['control']:.1f}, inspiration {best['inspiration']:.1f}: "
@@ -967,8 +1027,8 @@ def _dip_and_payoff(first: object, second: object, ahead: object) -> str:
     for got, want, name, weeks in ((first, halves[0], "first_half_gain", "1-26"),
                                    (second, halves[1], "second_half_gain", "27-52")):
         if not close(got, want, rel=0.03, abs_=1.0):
-            raise Hint(f"`{name}` is {got:,.1f}. Add up `gap` over weeks {weeks}: "
-                       f"gap.loc[{weeks.replace('-', ':')}].sum().")
+            raise Hint(f"`{name}` is {got:,.1f}. Add up `gap` over weeks {weeks} (select those "
+                       "weeks by their label, then sum).")
     expected = _ahead_from(gap)
     if ahead != expected:
         raise Hint(f"The switcher is not ahead every week from week {ahead} on. Find the last "
@@ -1079,9 +1139,9 @@ def _policy(value: object) -> Callable:
                         "that looks at `state` and changes style when it matters.")
     problem = policy_problem(value)
     if problem is not None and problem.startswith("your policy is not written yet"):
-        raise NotAnswered("`my_policy` is not written yet: fill in the body of "
-                          "def my_policy(week, state) so that it returns a Style, run that "
-                          "cell, then run this check.")
+        raise NotAnswered("`my_policy` is not written yet: in the cell of Exercise 6.1, fill "
+                          "in the body of def my_policy(week, state) so that it returns a "
+                          "Style, run that cell, then run this check.")
     if problem is not None:
         raise Hint(f"Your policy could not run: {problem}.")
     if not callable(value):  # policy_problem said it runs, so it is a function
@@ -1095,25 +1155,36 @@ def _fixed_revenue(scenario: str) -> pd.Series:
                       for name, style in STYLES.items()})
 
 
-def policy_revenue(policy: Callable, scenario: str) -> float:
+def policy_revenue(policy: Style | Callable, scenario: str) -> float:
     return float(capstone_run(policy, scenario).summary()["revenue"].iloc[0])
+
+
+def _styles_by_week(policy: Callable) -> pd.DataFrame:
+    """The style ``policy`` chose, one row per run and week, on the default scenario and on a
+    deeper shock (``CAPSTONE_SEED``, three runs each): the same weeks seen in different
+    states."""
+    weekly = pd.concat([simulate(policy, Scenario.named(name), runs=3,
+                                 seed=CAPSTONE_SEED).weekly for name in ("default", "deep_shock")])
+    return weekly[["week", "control", "inspiration"]].round({"control": 3, "inspiration": 3})
 
 
 @exercise("policy_runs", "06_capstone", ["my_policy"],
           "Write a policy: a function from what a manager sees to a style")
 def _policy_runs(value: object) -> str:
     policy = _policy(value)
-    styles = {policy_style for policy_style in _styles_used(policy)}
-    if len(styles) < 2:
-        raise Hint("Your policy runs, but it uses the same style every week on the default "
-                   "scenario: make it respond to `state` (the market, attainment, the "
-                   "engagement pulse ...).")
-    return f"Your policy runs and uses {len(styles)} different styles over the year."
-
-
-def _styles_used(policy: Callable) -> list[tuple[float, float]]:
-    weekly = simulate(policy, Scenario.default(), runs=3, seed=CAPSTONE_SEED).weekly
-    return list(zip(weekly["control"].round(3), weekly["inspiration"].round(3)))
+    chosen = _styles_by_week(policy)
+    styles = len(chosen[["control", "inspiration"]].drop_duplicates())
+    if styles < 2:
+        raise Hint("Your policy runs, but it uses the same style every week: make it respond "
+                   "to `state` (the market, attainment, the engagement pulse ...).")
+    varies = chosen.groupby("week")[["control", "inspiration"]].nunique().gt(1).any(axis=1)
+    if not varies.any():
+        raise Hint(f"Your policy uses {styles} styles, but always the same one in the same week, "
+                   "whatever the team and the market look like: it follows the calendar only. "
+                   "Make it read something in `state` besides the week (the market, "
+                   "attainment, the engagement pulse ...).")
+    return (f"Your policy runs, uses {styles} different styles and changes them with what it "
+            f"sees: in {int(varies.sum())} weeks it chose differently in different years.")
 
 
 @exercise("policy_beats_fixed", "06_capstone", ["my_policy"],
@@ -1122,12 +1193,13 @@ def _policy_beats_fixed(value: object) -> str:
     policy = _policy(value)
     fixed = _fixed_revenue("default")
     mine = policy_revenue(policy, "default")
-    if mine < fixed.max():
-        raise Hint(f"Your policy earns ${mine:,.0f}k; the {fixed.idxmax()} earns "
-                   f"${fixed.max():,.0f}k (runs={CAPSTONE_RUNS}, seed={CAPSTONE_SEED}). Look at "
-                   "the weeks where your policy falls behind (the dashboard's lower panels show "
-                   "what it chose): in the model, giving the team less of either dial costs "
-                   "revenue over a year.")
+    if not mine > fixed.max():
+        level = "only ties with" if mine == fixed.max() else "is behind"
+        raise Hint(f"Your policy earns ${mine:,.0f}k and {level} the {fixed.idxmax()}, which "
+                   f"earns ${fixed.max():,.0f}k (runs={CAPSTONE_RUNS}, seed={CAPSTONE_SEED}); "
+                   "it has to earn more. Look at the weeks where your policy falls behind (the "
+                   "dashboard's lower panels show what it chose): in the model, giving the team "
+                   "less of either dial costs revenue over a year.")
     best, best_revenue = _top_of_map()
     verdict = ("ahead of it too" if mine > best_revenue else
                f"{1 - mine / best_revenue:.0%} behind it. In the model, switching by context has "
@@ -1155,18 +1227,19 @@ def _policy_unseen(value: object) -> str:
     for scenario in UNSEEN:
         mine = policy_revenue(policy, scenario)
         coach = _fixed_revenue(scenario)["Coach"]
-        if mine < coach:
-            behind.append(f"{scenario} (${mine:,.0f}k against ${coach:,.0f}k)")
+        if not mine > coach:
+            level = "ties with" if mine == coach else "against"
+            behind.append(f"{scenario} (${mine:,.0f}k {level} ${coach:,.0f}k)")
     if behind:
-        raise Hint("Your policy falls behind the Coach on " + " and ".join(behind)
+        raise Hint("Your policy does not beat the Coach on " + " and ".join(behind)
                    + ". A rule tuned to one year can break in another: make it respond to "
                    "what it sees, not to the calendar.")
     return "Your policy beats the Coach on a deeper shock and on a new team too."
 
 
 @exercise("results_table", "06_capstone", ["results"],
-          "Build a comparison table of managers across scenarios")
-def _results_table(value: object) -> str:
+          "Build a comparison table of managers across scenarios", inputs=["my_policy"])
+def _results_table(value: object, policy: object) -> str:
     if not isinstance(value, pd.DataFrame):
         raise WrongType(f"`results` should be a DataFrame; it holds {_kind(value)}.")
     rows = [*THREE, "Navigator"]
@@ -1178,11 +1251,19 @@ def _results_table(value: object) -> str:
                          + " (and one for your policy) and a column for each of "
                          + _list(columns) + ". Missing: "
                          + _list(missing_rows + missing_cols) + ".")
-    for scenario in columns:
-        got = number(value.loc["Coach", scenario], f"results.loc['Coach', {scenario!r}]")
-        want = _fixed_revenue(scenario)["Coach"]
-        if not close(got, want, rel=0.01):
-            raise Hint(f"The Coach's {scenario} entry is {got:,.0f}; with runs={CAPSTONE_RUNS}, "
-                       f"seed={CAPSTONE_SEED} it is "
-                       f"${want:,.0f}k. Use the same runs and seed for every cell.")
+    for row, manager in (("Coach", COACH), ("Navigator", navigator)):
+        for scenario in columns:
+            got = number(value.loc[row, scenario], f"results.loc[{row!r}, {scenario!r}]")
+            want = policy_revenue(manager, scenario)
+            if not close(got, want, rel=0.01):
+                raise Hint(f"The {row}'s {scenario} entry is {got:,.0f}; with "
+                           f"runs={CAPSTONE_RUNS}, seed={CAPSTONE_SEED} it is ${want:,.0f}k. Use "
+                           "the same runs and seed for every cell.")
+    mine = policy_revenue(_policy(policy), "default")
+    others = [r for r in value.index if r not in (*STYLES, "Navigator")]
+    if not any(close(number(value.loc[r, "default"], f"results.loc[{r!r}, 'default']"), mine,
+                     rel=0.01) for r in others):
+        raise Hint(f"No row of `results` holds your policy's year: on the default scenario it "
+                   f"earns ${mine:,.0f}k (runs={CAPSTONE_RUNS}, seed={CAPSTONE_SEED}). Add a "
+                   "row for `my_policy`, run the same way as the others.")
     return "Your table is complete: read it across (scenarios) and down (managers)."

@@ -58,8 +58,9 @@ POLICY_RUNS = 20
 """Runs behind an adaptive policy's line (a policy is asked run by run, so it costs more)."""
 SEED = 0
 """The seed of every live line (the model's default seed)."""
-LIVE_NOTE = ("This is a snapshot of a live dashboard. To move its sliders, open the workbook in "
-             "JupyterLab (run `make lab` in the course folder) and run this notebook's cells.")
+LIVE_NOTE = ("This is a snapshot of a live dashboard. To move its sliders, open this notebook in "
+             "JupyterLab (on your course's hub, or on your own computer as the workbook's "
+             "README says) and run this notebook's cells from the top, this one included.")
 MANAGER = Style(0.5, 0.3)
 """Where the managing dashboard starts: a manager who mostly manages."""
 MIDDLE = Style(0.4, 0.4)
@@ -164,11 +165,12 @@ class Dashboard:
     def snapshot_html(self) -> str:
         png = base64.b64encode(self.snapshot_png()).decode("ascii")
         alt_text = html.escape(self.chart.spec.get("description", self.title))
-        return (f"<figure style='margin:0'><figcaption><b>{html.escape(self.title)}</b> "
+        return ("<figure class='mathjax_ignore tex2jax_ignore' style='margin:0'>"
+                f"<figcaption><b>{html.escape(self.title)}</b> "
                 f"(snapshot: {html.escape(self.lever_text())})</figcaption>"
                 f"<img src='data:image/png;base64,{png}' alt='{alt_text}'>"
                 f"<p>{html.escape(self.describe(self.data))}</p>"
-                f"<p><em>{html.escape(LIVE_NOTE).replace('`make lab`', '<code>make lab</code>')}"
+                f"<p><em>{html.escape(LIVE_NOTE)}"
                 "</em></p></figure>")
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None
