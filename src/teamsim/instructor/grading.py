@@ -28,22 +28,35 @@ runner of ours rather than ``otter run``, because on this offline machine ``otte
   take about eight minutes on two cores (the goal is five).
 
 Each submission gets its own worker process (this file run as a script, so that the worker does
-not import the course's plotting stack), with its own fresh Jupyter kernel in a scratch folder,
-run with nbclient. Every cell has a time limit: a
-cell that runs over is interrupted and the rest of the notebook still runs, so an endless loop
-costs only the points that depend on it. A cell that raises is recorded and the run goes on, as
-in JupyterLab's "Run All" with errors allowed. The worker has a hard limit as well; past it the
-worker and its kernel are killed and the row says so. Two submissions are graded at a time
-(``--jobs``), each kernel held to one BLAS thread, which suits a 2-core machine, and to
-``MEMORY_GB`` of memory.
+not import the course's plotting stack), and the worker never runs the submission's code. That
+runs only in a sandbox (:mod:`teamsim.instructor.sandbox`: bubblewrap, no network, a private
+scratch folder as the only writable place, no view of the repository, the grading bundles, the
+other submissions or other sandboxes; limits on memory, CPU time, processes, file size and
+output), where :mod:`teamsim.instructor.runner` runs the code cells in an IPython shell. Every
+cell has a time limit: a cell that runs over is interrupted and the rest of the notebook still
+runs, so an endless loop costs only the points that depend on it; a cell that will not stop
+even when interrupted ends the run. A cell that raises is recorded and the run goes on, as in
+JupyterLab's "Run All" with errors allowed. The worker has a hard limit as well; past it the
+worker and its sandbox are killed and the row says so.
 
-Cells that only draw a live dashboard (``dashboard.Name(...)``) are skipped: nothing graded
-depends on them and they take half of a capstone's running time. With that, sixty capstone
-submissions took 163 s here (``python tools/grade.py --benchmark 60``).
+**Hidden tests never run in a process the submission's code has touched.** The sandbox hands
+out the graded answers as data (numbers, text, lists, dicts, numpy arrays, pandas tables; never
+pickles), and the worker runs otter's test files on a namespace rebuilt from that data. A policy
+(the capstone's ``my_policy``) stays in the sandbox: the worker runs the simulation itself and
+asks it, over a pipe, for each week's style from what a manager can see
+(:class:`~teamsim.instructor.sandbox.SandboxPolicy`). What a notebook prints is kept
+(truncated) beside the feedback, and the grading bundle is hashed before and after a run; a
+change is an error.
 
-This isolates submissions from each other and from the grader, not from the machine: student
-code runs with the instructor's permissions. For untrusted code at scale, use the container
-route the instructor guide describes (otter's Docker grading, or Gradescope).
+Two submissions are graded at a time (``--jobs``), each held to one BLAS thread, which suits
+a 2-core machine, and to ``--memory-gb`` of memory. Cells that only draw a live dashboard
+(``dashboard.Name(...)``) are skipped: nothing graded depends on them and they take half of a
+capstone's running time. With that, sixty capstone submissions took 163 s here
+(``python tools/grade.py --benchmark 60``), measured before the sandbox; see the guide.
+
+Where bubblewrap cannot run, grading refuses, naming the alternatives (otter's Docker route,
+Gradescope), unless ``--unsafe-no-sandbox`` is given: then the notebooks run unconfined, with
+the instructor's permissions, and only the hidden tests stay out of their reach.
 """
 
 from __future__ import annotations
@@ -415,6 +428,7 @@ class Limits:
 
     def job(self) -> dict:
         return {"cell_timeout": self.cell_timeout, "probe": STUCK_PROBE_S, "uid": self.uid,
+                "sandboxed": not self.unsafe,
                 "limits": {"memory": int(self.memory_gb * 1024**3),
                            "cpu": int(self.timeout) + 1, "processes": PROCESSES,
                            "file_size": FILE_SIZE_MB * 1024**2, "core": 0}}
@@ -427,7 +441,7 @@ WHY = [  # (words in an error, what the status adds)
     ("Resource temporarily unavailable", f"a notebook may run at most {PROCESSES} processes"),
     ("File too large", f"files are limited to {FILE_SIZE_MB} MB while grading"),
     ("No such file or directory: '/", "the course's files, the grading bundle and other "
-     "submissions are not there to be read while grading"),
+     "submissions are not there while grading"),
 ]
 
 
@@ -501,7 +515,9 @@ def grade_notebook(nb: NotebookNode, bundle: Bundle, limits: Limits) -> dict:
                 value = SandboxPolicy(name, sandbox)
                 policies.append(value)
             env[name] = value
-        tests, policy, slow = {}, None, []
+        tests: dict[str, dict] = {}
+        policy: dict | None = None
+        slow: list[str] = []
         for q in bundle.auto:
             with contextlib.ExitStack() as stack:
                 for p in policies:

@@ -26,6 +26,7 @@ write anything on these pipes, so the grader reads them as data and checks them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -254,16 +255,22 @@ def run(job: dict, events: Events, requests: IO[bytes]) -> None:
     watchdog = Watchdog(float(job["cell_timeout"]), float(job["probe"]), stuck)
     watchdog.start()
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    me = os.getpid()
     for index, source in job["cells"]:
         watchdog.arm(index)
         try:
             result = shell.run_cell(source, store_history=True)
         except KeyboardInterrupt:  # an interrupt that landed outside the cell's own code
             result = None
+        if os.getpid() != me:  # a copy the cell forked, back from the cell: it ends here
+            os._exit(0)
         try:
             over = watchdog.disarm()
         except KeyboardInterrupt:
             over = True
+        if job.get("sandboxed"):  # whatever the cell started (a fork bomb's copies) ends too
+            with contextlib.suppress(OSError):
+                os.kill(-1, signal.SIGKILL)  # only this sandbox's processes: its own namespace
         error = None if result is None else (result.error_in_exec or result.error_before_exec)
         sys.stdout.flush()
         sys.stderr.flush()

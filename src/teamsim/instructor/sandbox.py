@@ -55,7 +55,7 @@ SCRATCH = "/tmp"
 SCRATCH_MB = 64
 OUTPUT_KEEP = 200_000
 """Bytes of a submission's standard output (and as many of its errors) kept for the instructor."""
-PROCESSES = 64
+PROCESSES = 32
 """Processes and threads a sandbox may have at once."""
 FILE_SIZE_MB = 32
 SANDBOX_UID = 61000
