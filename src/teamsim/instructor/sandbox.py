@@ -60,7 +60,7 @@ PROCESSES = 32
 FILE_SIZE_MB = 32
 SANDBOX_UID = 61000
 """First user id the sandbox runs as when the grader is root (one per concurrent sandbox)."""
-EVENT_LINE_LIMIT = 256 * 1024**2
+EVENT_LINE_LIMIT = 64 * 1024**2
 HISTORIES = ("attainment", "revenue", "pipeline", "engagement_pulse", "headcount", "quits")
 ALTERNATIVES = ("grade in containers with otter's Docker route (`otter grade`, see the "
                 "instructor guide) or on Gradescope; or, only for submissions you trust, pass "
@@ -135,7 +135,7 @@ def bwrap_command(events_fd: int, private: Sequence[Path] = ()) -> list[str]:
             cmd += ["--ro-bind", top, top]
     made: set[Path] = {Path("/")}
     paths = readonly_paths()
-    check_private(paths, private)
+    check_private([*paths, Path("/usr")], private)
     for path in [Path("/etc"), *paths]:
         for parent in reversed(path.parents):
             if parent not in made:
@@ -252,7 +252,7 @@ class Sandbox:
             while line := self.events_stream.readline(EVENT_LINE_LIMIT):
                 try:
                     message = json.loads(line)
-                except (ValueError, RecursionError):
+                except (ValueError, RecursionError, MemoryError):
                     message = {"event": "garbled"}
                 self.events.put(message if isinstance(message, dict) else {"event": "garbled"})
         self.events.put(None)
