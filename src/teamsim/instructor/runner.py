@@ -224,8 +224,8 @@ def replaced(before: dict[str, dict[str, object]]) -> list[str]:
             if attr.startswith("__"):
                 continue
             if old is not None and attr in old:
-                if old[attr] is not value:
-                    found.append(f"{name}.{attr}")
+                if old[attr] is not value and (callable(old[attr]) or callable(value)):
+                    found.append(f"{name}.{attr}")  # a function or class, not a cache
             elif getattr(value, "__module__", None) == "__main__":
                 found.append(f"{name}.{attr}")
     for name in before:
