@@ -419,3 +419,13 @@ def test_a_bundle_that_changes_while_grading_is_a_loud_error(tmp_path, monkeypat
     monkeypatch.setattr(grading, "run_worker", tamper)
     with pytest.raises(grading.BundleChanged, match="CHANGED WHILE THE CLASS WAS GRADED"):
         grade_folder(folder, CAPSTONE, grading_dir=copy, progress=None)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('check("policy_runs")', True), ("check('results_table')\n", True),
+    ('x = check("policy_runs")', False), ('check("a")\nx = 1', False), ("check(name)", False),
+])
+def test_only_pure_check_cells_are_left_to_the_grader(source, expected):
+    from teamsim.instructor.grading import is_check
+
+    assert is_check(source) is expected
