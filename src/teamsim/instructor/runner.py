@@ -70,6 +70,10 @@ def encode(value: object, budget: list[int] | None = None, depth: int = 0) -> di
 
     if value is None:
         return {"t": "none"}
+    if isinstance(value, np.generic):  # before float and str: np.float64 and np.str_ are both
+        if value.dtype.kind not in "biufU":
+            return opaque(value)
+        return {"t": "np", "dtype": value.dtype.str, "v": enc(value.item())}
     if value is Ellipsis:
         return {"t": "ellipsis"}
     if isinstance(value, bool):
@@ -82,10 +86,6 @@ def encode(value: object, budget: list[int] | None = None, depth: int = 0) -> di
         return {"t": "str", "v": value[:1_000_000]}
     if isinstance(value, Style):
         return {"t": "style", "v": [value.control, value.inspiration, value.tailoring]}
-    if isinstance(value, np.generic):
-        if value.dtype.kind not in "biufU":
-            return opaque(value)
-        return {"t": "np", "dtype": value.dtype.str, "v": enc(value.item())}
     if isinstance(value, np.ndarray):
         budget[0] -= value.size
         if budget[0] < 0:
