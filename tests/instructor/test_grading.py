@@ -429,3 +429,24 @@ def test_only_pure_check_cells_are_left_to_the_grader(source, expected):
     from teamsim.instructor.grading import is_check
 
     assert is_check(source) is expected
+
+
+def test_a_policy_asked_once_a_week_for_every_run_gives_the_same_year():
+    """The model's decide_runs hook, which the sandboxed policy uses, changes nothing."""
+    from teamsim import Scenario, simulate
+    from teamsim.model.policies import navigator
+
+    class Remote:
+        asked = 0
+
+        def __call__(self, week, state):
+            raise AssertionError("asked run by run")
+
+        def decide_runs(self, week, states):
+            Remote.asked += 1
+            return [navigator(week, s) for s in states]
+
+    direct = simulate(navigator, Scenario.default(), runs=5, seed=3).summary()
+    remote = simulate(Remote(), Scenario.default(), runs=5, seed=3).summary()
+    assert direct.equals(remote)
+    assert Remote.asked == Scenario.default().weeks
