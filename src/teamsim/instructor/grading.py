@@ -52,8 +52,8 @@ Two submissions are graded at a time (``--jobs``), each held to one BLAS thread,
 a 2-core machine, and to ``--memory-gb`` of memory. Cells that only draw a live dashboard
 (``dashboard.Name(...)``) are skipped: nothing graded depends on them and they take half of a
 capstone's running time; so are cells that only show a check's feedback (``check("name")``),
-which the worker runs itself. With that, sixty capstone submissions took 163 s here
-(``python tools/grade.py --benchmark 60``), measured before the sandbox; see the guide.
+which the worker runs itself. With that, sixty capstone submissions took 149 s here, each in
+its sandbox (``python tools/grade.py --benchmark 60``, on a lightly loaded machine).
 
 Where bubblewrap cannot run, grading refuses, naming the alternatives (otter's Docker route,
 Gradescope), unless ``--unsafe-no-sandbox`` is given: then the notebooks run unconfined, with
