@@ -130,19 +130,19 @@ test: setup lint test-model test-book test-notebooks test-lab test-instructor
 
 # Grade a folder of submitted notebooks, locally and without Docker, into
 # SUBMISSIONS-grades/grades.csv (one row per file, a column per question, total, %, status).
-grade: venv chromium
+grade: venv
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder" \
 	  "[ASSIGNMENT=06_capstone]"; exit 2; }
 	$(PY) tools/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
 # The capstone class debrief: on SUBMISSIONS (graded first if needed), or, without it, the
 # example class kept in instructor/.
-debrief: venv chromium
+debrief: venv
 	$(PY) -m teamsim.instructor.debrief $(if $(SUBMISSIONS),"$(SUBMISSIONS)")
 
 # The instructor kit: assignment privacy and determinism, the grader on a class of troublesome
 # submissions, the debrief notebook in a fresh kernel.
-test-instructor: venv chromium
+test-instructor: venv
 	$(PY) -m pytest tests/instructor -q
 
 # Regenerate the simulated data (src/teamsim/data/) from fixed seeds.
