@@ -42,19 +42,23 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # A Chromium for the browser tests and the PDF (Playwright drives it; it never downloads a
-# browser) and poppler's pdftoppm: what the machine has (TEAMSIM_CHROMIUM, or on PATH; see
-# teamsim.bench.browser), else Debian's packages for only what is missing, as root or with
-# sudo (a machine with Chrome but no pdftoppm gets poppler-utils alone).
+# browser), poppler's pdftoppm, and bubblewrap (bwrap), the sandbox `make grade` runs students'
+# code in: what the machine has (TEAMSIM_CHROMIUM, or on PATH; see teamsim.bench.browser),
+# else Debian's packages for only what is missing, as root or with sudo (a machine with Chrome
+# but no pdftoppm gets poppler-utils alone).
 chromium: venv
 	@need=""; $(FIND_CHROMIUM) >/dev/null 2>&1 || need="chromium"; \
 	command -v pdftoppm >/dev/null || need="$$need poppler-utils"; \
+	command -v bwrap >/dev/null || need="$$need bubblewrap"; \
 	if [ -z "$$need" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  apt-get install -y -qq --no-install-recommends $$need; \
 	elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then sudo apt-get update -qq && \
 	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need; \
 	else echo "Missing: $$need."; $(FIND_CHROMIUM) || true; case "$$need" in *poppler*) \
-	  echo "For the PDF tests, install poppler's pdftoppm (poppler-utils).";; esac; exit 1; fi
+	  echo "For the PDF tests, install poppler's pdftoppm (poppler-utils).";; esac; \
+	  case "$$need" in *bubblewrap*) echo "For grading (make grade, make test-instructor)," \
+	  "install bubblewrap (bwrap): it runs students' code in a sandbox.";; esac; exit 1; fi
 
 # Build the book, strictly: any warning or failing cell fails the build. Its execution cache
 # is dropped first when src/teamsim, book/_ext or the pins changed (tools/book_cache.py).

@@ -320,3 +320,135 @@ def test_bundle_manifest_lists_points_and_graded_cells(bundle):
     assert auto["policy_runs"]["answer_cells"] == ["06-004"]
     assert auto["policy_runs"]["check_cells"] == ["06-005"]
     assert all(q["hidden"] > 0 and q["public"] > 0 for q in auto.values())
+
+
+# -- the sandbox ------------------------------------------------------------------------------
+def one_cell_notebook(source: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.metadata["otter"] = {"assignment_name": CAPSTONE}
+    return nb
+
+
+def test_memory_gb_reaches_the_sandbox(tmp_path, grading_dir):
+    """1.5 GB fits in the default 4 GB, not in --memory-gb 1."""
+    folder = tmp_path / "memory"
+    folder.mkdir()
+    nbformat.write(one_cell_notebook("blob = bytearray(1536 * 1024**2)\nprint(len(blob))"),
+                   folder / "big.ipynb")
+    statuses = []
+    for limit in ("1", "4"):
+        done = subprocess.run([sys.executable, str(ROOT / "tools" / "grade.py"), str(folder),
+                               "--assignment", CAPSTONE, "--grading-dir", str(grading_dir),
+                               "--memory-gb", limit, "--out", str(tmp_path / limit)],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        statuses.append(csv_rows(tmp_path / limit / "grades.csv")[0]["status"])
+    assert "cell 1 (`blob = bytearray(1536 * 1024**2)`) raised MemoryError" in statuses[0]
+    assert "MemoryError" not in statuses[1]
+    assert "1610612736" in (tmp_path / "4" / "output" / "big.ipynb.txt").read_text("utf-8")
+
+
+def test_without_bubblewrap_grading_refuses_and_names_the_alternatives(tmp_path, monkeypatch,
+                                                                      grading_dir):
+    from teamsim.instructor import sandbox
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    nbformat.write(one_cell_notebook("x = 1"), folder / "a.ipynb")
+    monkeypatch.setattr(sandbox, "_PROBED", {})
+    monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap on it
+    with pytest.raises(SystemExit, match="bubblewrap") as refused:
+        grade_folder(folder, CAPSTONE, grading_dir=grading_dir, progress=None)
+    assert "otter's Docker route" in str(refused.value)
+    assert "--unsafe-no-sandbox" in str(refused.value)
+
+
+def test_unsafe_no_sandbox_still_grades_in_the_grader(tmp_path, grading_dir, example):
+    folder = tmp_path / "trusted"
+    folder.mkdir()
+    nbformat.write(one_cell_notebook(example.STUDENTS["chen"]["policy"].replace(
+        "def my_policy", "from teamsim import Style\ndef my_policy")), folder / "chen.ipynb")
+    seen: list[str] = []
+    bundle, (row,) = grade_folder(folder, CAPSTONE, grading_dir=grading_dir, progress=seen.append,
+                                  unsafe_no_sandbox=True, cell_timeout=60)
+    assert any("--unsafe-no-sandbox" in line for line in seen)
+    assert row.scores["policy_runs"] == 2 and row.scores["results_table"] == 0
+
+
+def test_answers_travel_as_data_and_come_back_alike():
+    import numpy as np
+    import pandas as pd
+
+    from teamsim import Style
+    from teamsim.instructor.runner import encode
+    from teamsim.instructor.sandbox import CALLABLE, decode
+
+    frame = pd.DataFrame({"default": [1.5, float("nan")], "n": [1, 2]},
+                         index=pd.Index(["Coach", "Mine"]))
+    series = pd.Series([0.1, 0.2], index=pd.CategoricalIndex(["low", "high"]), name="gain")
+    values = [3, 2.5, True, np.bool_(False), np.float64(0.25), np.int64(7), "Coach", None, ...,
+              (1, 2), [1, "a"], {"driller": "burnout", 3: 4.0}, np.array([[1.0, 2.0]]),
+              Style(0.6, 0.7), float("inf")]
+    for value in values:
+        back = decode(json.loads(json.dumps(encode(value))))
+        assert type(back) is type(value), value
+        assert back is ... if value is ... else (np.array_equal(back, value) if isinstance(
+            value, np.ndarray) else back == value), value
+    back = decode(json.loads(json.dumps(encode(frame))))
+    pd.testing.assert_frame_equal(back, frame)
+    back = decode(json.loads(json.dumps(encode(series))))
+    assert dict(back) == {"low": 0.1, "high": 0.2} and back.name == "gain"
+    assert decode(encode(lambda week, state: None)) is CALLABLE
+    odd = decode(encode(object()))
+    assert repr(odd).startswith("<object object at")
+
+
+def test_a_bundle_that_changes_while_grading_is_a_loud_error(tmp_path, monkeypatch, bundle):
+    import shutil
+
+    from teamsim.instructor import grading
+
+    copy = tmp_path / "grading"
+    shutil.copytree(bundle.path, copy / CAPSTONE)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    nbformat.write(one_cell_notebook("x = 1"), folder / "a.ipynb")
+
+    def tamper(name, path, bundle_name, grading_dir, limits):
+        (copy / CAPSTONE / "tests" / "policy_runs.py").write_text("test = {}")
+        return grading.Row(name)
+
+    monkeypatch.setattr(grading, "run_worker", tamper)
+    with pytest.raises(grading.BundleChanged, match="CHANGED WHILE THE CLASS WAS GRADED"):
+        grade_folder(folder, CAPSTONE, grading_dir=copy, progress=None)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('check("policy_runs")', True), ("check('results_table')\n", True),
+    ('x = check("policy_runs")', False), ('check("a")\nx = 1', False), ("check(name)", False),
+])
+def test_only_pure_check_cells_are_left_to_the_grader(source, expected):
+    from teamsim.instructor.grading import is_check
+
+    assert is_check(source) is expected
+
+
+def test_a_policy_asked_once_a_week_for_every_run_gives_the_same_year():
+    """The model's decide_runs hook, which the sandboxed policy uses, changes nothing."""
+    from teamsim import Scenario, simulate
+    from teamsim.model.policies import navigator
+
+    class Remote:
+        asked = 0
+
+        def __call__(self, week, state):
+            raise AssertionError("asked run by run")
+
+        def decide_runs(self, week, states):
+            Remote.asked += 1
+            return [navigator(week, s) for s in states]
+
+    direct = simulate(navigator, Scenario.default(), runs=5, seed=3).summary()
+    remote = simulate(Remote(), Scenario.default(), runs=5, seed=3).summary()
+    assert direct.equals(remote)
+    assert Remote.asked == Scenario.default().weeks

@@ -28,22 +28,36 @@ runner of ours rather than ``otter run``, because on this offline machine ``otte
   take about eight minutes on two cores (the goal is five).
 
 Each submission gets its own worker process (this file run as a script, so that the worker does
-not import the course's plotting stack), with its own fresh Jupyter kernel in a scratch folder,
-run with nbclient. Every cell has a time limit: a
-cell that runs over is interrupted and the rest of the notebook still runs, so an endless loop
-costs only the points that depend on it. A cell that raises is recorded and the run goes on, as
-in JupyterLab's "Run All" with errors allowed. The worker has a hard limit as well; past it the
-worker and its kernel are killed and the row says so. Two submissions are graded at a time
-(``--jobs``), each kernel held to one BLAS thread, which suits a 2-core machine, and to
-``MEMORY_GB`` of memory.
+not import the course's plotting stack), and the worker never runs the submission's code. That
+runs only in a sandbox (:mod:`teamsim.instructor.sandbox`: bubblewrap, no network, a private
+scratch folder as the only writable place, no view of the repository, the grading bundles, the
+other submissions or other sandboxes; limits on memory, CPU time, processes, file size and
+output), where :mod:`teamsim.instructor.runner` runs the code cells in an IPython shell. Every
+cell has a time limit: a cell that runs over is interrupted and the rest of the notebook still
+runs, so an endless loop costs only the points that depend on it; a cell that will not stop
+even when interrupted ends the run. A cell that raises is recorded and the run goes on, as in
+JupyterLab's "Run All" with errors allowed. The worker has a hard limit as well; past it the
+worker and its sandbox are killed and the row says so.
 
-Cells that only draw a live dashboard (``dashboard.Name(...)``) are skipped: nothing graded
-depends on them and they take half of a capstone's running time. With that, sixty capstone
-submissions took 163 s here (``python tools/grade.py --benchmark 60``).
+**Hidden tests never run in a process the submission's code has touched.** The sandbox hands
+out the graded answers as data (numbers, text, lists, dicts, numpy arrays, pandas tables; never
+pickles), and the worker runs otter's test files on a namespace rebuilt from that data. A policy
+(the capstone's ``my_policy``) stays in the sandbox: the worker runs the simulation itself and
+asks it, over a pipe, for each week's style from what a manager can see
+(:class:`~teamsim.instructor.sandbox.SandboxPolicy`). What a notebook prints is kept
+(truncated) beside the feedback, and the grading bundle is hashed before and after a run; a
+change is an error.
 
-This isolates submissions from each other and from the grader, not from the machine: student
-code runs with the instructor's permissions. For untrusted code at scale, use the container
-route the instructor guide describes (otter's Docker grading, or Gradescope).
+Two submissions are graded at a time (``--jobs``), each held to one BLAS thread, which suits
+a 2-core machine, and to ``--memory-gb`` of memory. Cells that only draw a live dashboard
+(``dashboard.Name(...)``) are skipped: nothing graded depends on them and they take half of a
+capstone's running time; so are cells that only show a check's feedback (``check("name")``),
+which the worker runs itself. With that, sixty capstone submissions took 149 s here, each in
+its sandbox (``python tools/grade.py --benchmark 60``, on a lightly loaded machine).
+
+Where bubblewrap cannot run, grading refuses, naming the alternatives (otter's Docker route,
+Gradescope), unless ``--unsafe-no-sandbox`` is given: then the notebooks run unconfined, with
+the instructor's permissions, and only the hidden tests stay out of their reach.
 """
 
 from __future__ import annotations
@@ -62,18 +76,19 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Queue
 from typing import TYPE_CHECKING
 
 from teamsim.analysis.measures import capstone_year
 from teamsim.course.book import REPO
-from teamsim.course.checks import EXERCISES, check
+from teamsim.course.checks import EXERCISES, Feedback, check
+from teamsim.instructor.sandbox import FILE_SIZE_MB, PROCESSES, SANDBOX_UID
 
-if TYPE_CHECKING:  # the worker imports nbformat and nbclient only when it needs them
-    from nbclient import NotebookClient
+if TYPE_CHECKING:  # the worker imports nbformat only when it needs it
     from nbformat import NotebookNode
 
 ROOT = REPO
@@ -83,16 +98,16 @@ JOBS = 2
 SUBMISSION_TIMEOUT_S = 300
 CELL_TIMEOUT_S = 60
 MEMORY_GB = 4
-"""Address space allowed to a worker and to its kernel each: a cell that asks for more gets a
-MemoryError instead of starving the machine (the course's notebooks need well under 1 GB)."""
+"""Address space allowed to a submission's sandbox (``--memory-gb``): a cell that asks for more
+gets a MemoryError instead of starving the machine (the course's notebooks need well under
+1 GB)."""
 STUCK_PROBE_S = 10
-TIMEOUT_NAME = "CellTimeout"
+"""Seconds a cell that ran over has to stop once interrupted, before the run is ended."""
 PLACEHOLDER = "_Type your answer here, replacing this text._"
 SLOW_OPTIONAL = "rfc3987_syntax"
 """An optional helper of jsonschema (imported by nbformat and by Altair) that takes over a
 second to import and only checks the syntax of URIs, which grading never needs: the worker and
 the kernels skip it, which saves about a quarter of the time per submission."""
-KERNEL_PREAMBLE = f"__import__('sys').modules.setdefault({SLOW_OPTIONAL!r}, None)"
 KERNEL_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
@@ -300,6 +315,21 @@ def is_dashboard(source: str) -> bool:
             and isinstance(call.func.value, ast.Name) and call.func.value.id == "dashboard")
 
 
+def is_check(source: str) -> bool:
+    """True for a cell that only shows an exercise check's feedback: ``check("name")``. The
+    grader runs the same check itself, outside the sandbox, for the points and the message."""
+    try:
+        tree = ast.parse(source.strip())
+    except SyntaxError:
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False
+    call = tree.body[0].value
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and call.func.id == "check" and len(call.args) == 1 and not call.keywords
+            and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str))
+
+
 def first_line(source: str, width: int = 40) -> str:
     line = next((s.strip() for s in source.splitlines() if s.strip()), "")
     return line if len(line) <= width else line[:width - 3] + "..."
@@ -358,165 +388,221 @@ def written_answers(nb: NotebookNode, bundle: Bundle) -> dict[str, str]:
     return {q.name: text for q, text in zip(bundle.manual, blocks)}
 
 
-# -- inside the kernel -------------------------------------------------------------------------
-def run_test(test_path: str, out_path: str, env: dict) -> None:
-    """Run one otter test file (public and hidden cases) on the notebook's variables and append
-    the outcome, with the exercise check's message, to ``out_path`` as a JSON line."""
+# -- the trusted side: tests on the answers handed out -------------------------------------------
+def run_test(test_path: str, env: dict) -> dict:
+    """Run one otter test file (public and hidden cases) on the answers rebuilt from the
+    sandbox (never in a process the submission's code touched); the outcome, with the exercise
+    check's message."""
     from otter.test_files import OKTestFile
 
+    import teamsim.course.checks as checks
+
+    given: dict[str, Feedback] = {}
+
+    def remembered(name: str, namespace: Mapping[str, object] | None = None) -> Feedback:
+        """The public test's check, kept for the message (a policy check runs simulations)."""
+        if name not in given:
+            given[name] = check(name, sys._getframe(1).f_globals if namespace is None
+                                else namespace)
+        return given[name]
+
     test = OKTestFile.from_file(test_path)
-    test.run(env)
+    checks.check = remembered
+    try:
+        test.run(dict(env))
+    finally:
+        checks.check = check
     cases = [(r.test_case.hidden, r.passed) for r in test.test_case_results]
     record = {"name": test.name, "score": test.score, "possible": test.possible,
               "public_passed": all(p for h, p in cases if not h),
               "hidden_passed": all(p for h, p in cases if h), "message": ""}
     try:
         if test.name in EXERCISES:
-            feedback = check(test.name, env)
+            feedback = given.get(test.name) or check(test.name, dict(env))
             record["message"] = f"{feedback.status}: {feedback.message}"
     except Exception as exc:  # the message is a courtesy; the points never depend on it
         record["message"] = f"(no message: {type(exc).__name__})"
-    with open(out_path, "a", encoding="utf-8") as out:
-        out.write(json.dumps(record) + "\n")
+    return record
 
 
-def record_policy(out_path: str, env: dict) -> None:
+def record_policy(env: dict) -> dict:
     """Run the capstone's ``my_policy`` on the shared scenarios and save what the debrief needs:
     year figures per scenario, and the style it chose week by week (mean over runs)."""
     policy = env.get("my_policy")
     record: dict[str, object] = {"summary": [], "weeks": []}
     if not callable(policy):
         record["problem"] = "no callable my_policy"
-    else:
-        try:
-            rows, weeks = capstone_year(policy)
-            record["summary"] = rows
-            record["weeks"] = [{"week": int(r.week), "control": float(r.control),
-                                "inspiration": float(r.inspiration)}
-                               for r in weeks.itertuples()]
-        except Exception as exc:
-            record = {"summary": [], "weeks": [],
-                      "problem": f"my_policy raised {type(exc).__name__}: {exc}"}
-    with open(out_path, "w", encoding="utf-8") as out:
-        json.dump(record, out)
+        return record
+    try:
+        rows, weeks = capstone_year(policy)
+        record["summary"] = rows
+        record["weeks"] = [{"week": int(r.week), "control": float(r.control),
+                            "inspiration": float(r.inspiration)}
+                           for r in weeks.itertuples()]
+    except Exception as exc:
+        record = {"summary": [], "weeks": [],
+                  "problem": f"my_policy raised {type(exc).__name__}: {exc}"}
+    return record
 
 
 # -- the worker: one submission ----------------------------------------------------------------
-def grade_notebook(nb: NotebookNode, bundle: Bundle, workdir: Path, cell_timeout: float,
-                   pid_file: Path | None = None) -> dict:
-    """Run a readable submission in a fresh kernel and grade it; never raises for the
-    submission's sake (problems come back in words)."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use (see :mod:`teamsim.instructor.sandbox`)."""
+
+    cell_timeout: float = CELL_TIMEOUT_S
+    timeout: float = SUBMISSION_TIMEOUT_S
+    memory_gb: float = MEMORY_GB
+    uid: int = SANDBOX_UID
+    unsafe: bool = False
+    private: tuple[Path, ...] = ()
+
+    def job(self) -> dict:
+        limits = {"memory": int(self.memory_gb * 1024**3), "cpu": int(self.timeout) + 1,
+                  "processes": PROCESSES, "file_size": FILE_SIZE_MB * 1024**2, "core": 0}
+        if self.unsafe:  # outside a sandbox the process count is the whole user's: no cap
+            del limits["processes"]
+        return {"cell_timeout": self.cell_timeout, "probe": STUCK_PROBE_S,
+                "uid": None if self.unsafe else self.uid, "sandboxed": not self.unsafe,
+                "limits": limits}
+
+
+WHY = [  # (words in an error, what the status adds)
+    ("Network is unreachable", "there is no network while grading"),
+    ("Temporary failure in name resolution", "there is no network while grading"),
+    ("Read-only file system", "only the notebook's scratch folder can be written while grading"),
+    ("Resource temporarily unavailable", f"a notebook may run at most {PROCESSES} processes"),
+    ("File too large", f"files are limited to {FILE_SIZE_MB} MB while grading"),
+    ("No such file or directory: '/", "the course's files, the grading bundle and other "
+     "submissions are not there while grading"),
+]
+
+
+def explained(ename: str, evalue: str) -> str:
+    text = f"raised {ename}: {first_line(evalue, 80)}"
+    why = next((why for words, why in WHY if words in evalue), None)
+    return f"{text} ({why})" if why else text
+
+
+def grade_notebook(nb: NotebookNode, bundle: Bundle, limits: Limits) -> dict:
+    """Run a readable submission in its sandbox, then grade the answers it hands out; never
+    raises for the submission's sake (problems come back in words)."""
+    from teamsim.instructor.sandbox import (
+        CALLABLE,
+        OUTPUT_KEEP,
+        Sandbox,
+        SandboxPolicy,
+        Unreadable,
+        decode,
+    )
 
     problems = structure_problems(nb, bundle)
-    student = [(i, c) for i, c in enumerate(nb.cells, 1)
-               if c.cell_type == "code" and not is_dashboard(c.source)]
-    results = workdir / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    tests_out, policy_out = results / "tests.jsonl", results / "policy.json"
-    grading = [f"import teamsim.instructor.grading as _teamsim_grading_\n"
-               f"_teamsim_grading_.run_test({str(bundle.test_file(q))!r}, {str(tests_out)!r}, "
-               "globals())" for q in bundle.auto]
-    if bundle.name == CAPSTONE:
-        grading.append("import teamsim.instructor.grading as _teamsim_grading_\n"
-                       f"_teamsim_grading_.record_policy({str(policy_out)!r}, globals())")
-    cells = [nbformat.v4.new_code_cell(c.source) for _, c in student]
-    cells += [nbformat.v4.new_code_cell(source) for source in grading]
-    cells.insert(0, nbformat.v4.new_code_cell(KERNEL_PREAMBLE))
-    run_nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
-    scratch = workdir / "cwd"
-    scratch.mkdir(exist_ok=True)
-    errors: dict[int, tuple[str, str]] = {}
-    client = NotebookClient(
-        run_nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
-        interrupt_on_timeout=True, shutdown_kernel="immediate", record_timing=False,
-        error_on_timeout={"ename": TIMEOUT_NAME, "evalue": "", "traceback": []},
-        resources={"metadata": {"path": str(scratch)}})
-    client.on_cell_error = lambda cell, cell_index, execute_reply: errors.setdefault(
-        cell_index, (execute_reply["content"].get("ename", "Error"),
-                     str(execute_reply["content"].get("evalue", ""))))
-    stopped = None
+    student = [(i, c) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"
+               and not is_dashboard(c.source) and not is_check(c.source)]
+    labels = {i: f"cell {i} (`{first_line(c.source)}`)" for i, c in student}
+    variables = sorted({v for q in bundle.auto for v in q.variables})
+    job = {**limits.job(), "cells": [[i, c.source] for i, c in student], "variables": variables}
     try:
-        with client.setup_kernel():
-            # The local provisioner knows its kernel's pid (another one may not: no pid file).
-            provisioner = client.km.provisioner if client.km is not None else None
-            pid = getattr(provisioner, "pid", None)
-            if pid_file is not None and pid:
-                pid_file.write_text(str(pid))
-            for index, cell in enumerate(run_nb.cells):
-                client.execute_cell(cell, index)
-                if errors.get(index, ("",))[0] == TIMEOUT_NAME and not responsive(client):
-                    stopped = index
-                    break
-    except DeadKernelError:
-        problems.append("Python stopped while running the notebook (the kernel died: out of "
-                        "memory, or a cell exits Python?); nothing after that point counts")
-    except Exception as exc:  # a kernel that cannot start is a grader problem, reported as such
-        return {"graded": False, "problems": [f"grader error: could not run the notebook "
+        sandbox = Sandbox(job, unsafe=limits.unsafe, private=limits.private)
+    except Exception as exc:  # a sandbox that cannot start is a grader problem, reported as such
+        return {"graded": False, "problems": [f"grader error: could not start the sandbox "
                                               f"({type(exc).__name__}: {exc})"]}
-    labels = ["the grader's preamble", *(f"cell {i} (`{first_line(c.source)}`)"
-                                        for i, c in student)]
+    errors: dict[int, tuple[str, str]] = {}
+    stuck: int | None = None
+    answers: dict = {}
+    replaced: list[str] = []
+    ended = False
+    try:
+        while True:
+            event = sandbox.next_event(float("inf"))
+            if event is None:
+                ended = True
+                break
+            kind, cell = event.get("event"), event.get("cell")
+            if kind == "cell" and isinstance(event.get("error"), list) and cell in labels:
+                ename, evalue = (str(x) for x in [*event["error"], "", ""][:2])
+                errors[cell] = (ename, evalue)
+            elif kind == "stuck" and cell in labels:
+                stuck = cell
+            elif kind == "answers" and isinstance(event.get("answers"), dict):
+                answers = event["answers"]
+                replaced = [str(r) for r in event.get("replaced", [])][:5]
+            elif kind == "ready":
+                break
+        env: dict[str, object] = {}
+        policies: list[SandboxPolicy] = []
+        for name in variables:
+            if name not in answers:
+                continue
+            data = answers[name]
+            if isinstance(data, dict) and data.get("t") in ("toolarge", "unreadable"):
+                problems.append(f"`{name}` could not be handed to the grader "
+                                f"({str(data.get('why'))[:80]}); it counts as not answered")
+                continue
+            try:
+                value = decode(data)
+            except (Unreadable, TypeError, ValueError, RecursionError) as exc:
+                problems.append(f"`{name}` could not be read ({exc}); it counts as not answered")
+                continue
+            if value is CALLABLE:
+                value = SandboxPolicy(name, sandbox)
+                policies.append(value)
+            env[name] = value
+        tests: dict[str, dict] = {}
+        policy: dict | None = None
+        slow: list[str] = []
+        for q in bundle.auto:
+            with contextlib.ExitStack() as stack:
+                for p in policies:
+                    stack.enter_context(p.budget(limits.cell_timeout))
+                tests[q.name] = run_test(str(bundle.test_file(q)), env)
+            if any("took too long" in p.problem for p in policies) and not slow:
+                slow.append(q.name)
+        if bundle.name == CAPSTONE:
+            with contextlib.ExitStack() as stack:
+                for p in policies:
+                    stack.enter_context(p.budget(limits.cell_timeout))
+                policy = record_policy(env)
+            if any("took too long" in p.problem for p in policies) and not slow:
+                slow.append("the policy record")
+        gone_early = ended and not answers
+    finally:
+        sandbox.stop()
     failures = []
     for index, (ename, evalue) in sorted(errors.items()):
-        if index == stopped:
-            continue
-        if index >= len(labels):
-            if ename == TIMEOUT_NAME:
-                rank = index - len(labels)
-                name = bundle.auto[rank].name if rank < len(bundle.auto) else "the policy record"
-                failures.append(f"the tests of {name} ran for more than {cell_timeout:g} s and "
-                                "were stopped (does the policy loop?)")
-        elif ename == TIMEOUT_NAME:
-            failures.append(f"{labels[index]} ran for more than {cell_timeout:g} s and was "
-                            "stopped (an endless loop?)")
+        if ename == "timeout":
+            failures.append(f"{labels[index]} ran for more than {limits.cell_timeout:g} s and "
+                            "was stopped (an endless loop?)")
         else:
-            failures.append(f"{labels[index]} raised {ename}: {first_line(evalue, 80)}")
+            failures.append(f"{labels[index]} {explained(ename, evalue)}")
     if len(failures) > 3:
         failures = [*failures[:3], f"and {len(failures) - 3} more cells failed after that"]
     problems += failures
-    if stopped is not None:
-        where = labels[stopped] if stopped < len(labels) else "a test"
-        problems.append(f"{where} ran for more than {cell_timeout:g} s and would not stop even "
-                        "when interrupted; grading stopped there, so nothing after it counts")
-    tests = {}
-    if tests_out.exists():
-        for line in tests_out.read_text("utf-8").splitlines():
-            record = json.loads(line)
-            tests[record["name"]] = record
-    policy = json.loads(policy_out.read_text("utf-8")) if policy_out.exists() else None
+    if stuck is not None:
+        problems.append(f"{labels[stuck]} ran for more than {limits.cell_timeout:g} s and would "
+                        "not stop even when interrupted; grading stopped there, so nothing after "
+                        "it counts")
+    elif gone_early:
+        problems.append("Python stopped while running the notebook (out of memory or CPU time, "
+                        "or a cell exits Python?); nothing after that point counts")
+    for name in slow:
+        problems.append(f"the tests of {name} ran for more than {limits.cell_timeout:g} s and "
+                        "were stopped (does the policy loop?); the tests after it could not ask "
+                        "the policy")
+    if replaced:
+        problems.append("the notebook replaced the course's own code (" + ", ".join(replaced)
+                        + "); grading never uses the notebook's copy, so that changed nothing")
+    output = sandbox.output()
+    for stream in ("stdout", "stderr"):
+        if output[f"{stream}_bytes"] > OUTPUT_KEEP:
+            problems.append(f"the notebook wrote {output[f'{stream}_bytes'] / 1e6:.1f} MB to its "
+                            f"{'output' if stream == 'stdout' else 'errors'}; the first "
+                            f"{OUTPUT_KEEP // 1000} kB are kept beside the feedback")
     return {"graded": True, "problems": problems, "tests": tests, "policy": policy,
-            "written": written_answers(nb, bundle)}
+            "written": written_answers(nb, bundle), "output": output}
 
 
-def responsive(client: NotebookClient, probe_s: int = STUCK_PROBE_S) -> bool:
-    """After a timeout: does the kernel answer a trivial cell within ``probe_s`` seconds?"""
-    import nbformat
-    from nbclient.exceptions import CellTimeoutError
-
-    probe = nbformat.v4.new_code_cell("pass")
-    saved = client.timeout, client.interrupt_on_timeout, client.error_on_timeout, \
-        client.on_cell_error
-    client.timeout, client.interrupt_on_timeout = probe_s, False  # timeout is an Integer trait
-    # nbclient declares both traits allow_none, but traitlets types them as never None.
-    client.error_on_timeout = None  # type: ignore[assignment]
-    client.on_cell_error = None  # type: ignore[assignment]
-    client.nb.cells.append(probe)
-    try:
-        client.execute_cell(probe, len(client.nb.cells) - 1)
-        return True
-    except CellTimeoutError:
-        return False
-    finally:
-        client.nb.cells.remove(probe)
-        (client.timeout, client.interrupt_on_timeout, client.error_on_timeout,
-         client.on_cell_error) = saved
-
-
-def work(path: Path, bundle: Bundle, workdir: Path, cell_timeout: float,
-         pid_file: Path | None) -> dict:
+def work(path: Path, bundle: Bundle, limits: Limits) -> dict:
     """Grade one file: read it, check it is this assignment, run it."""
     start = time.perf_counter()
     try:
@@ -524,7 +610,7 @@ def work(path: Path, bundle: Bundle, workdir: Path, cell_timeout: float,
         other = assignment_of(nb)
         if other and other != bundle.name:
             raise NotGradable(f"this is the notebook of {other}, not {bundle.name}")
-        outcome = grade_notebook(nb, bundle, workdir, cell_timeout, pid_file)
+        outcome = grade_notebook(nb, bundle, limits)
     except NotGradable as reason:
         outcome = {"graded": False, "problems": [str(reason)]}
     outcome["seconds"] = round(time.perf_counter() - start, 1)
@@ -543,6 +629,8 @@ class Row:
     written: dict[str, str] = field(default_factory=dict)
     policy: dict | None = None
     seconds: float = 0.0
+    output: dict | None = None
+    """What the notebook printed in its sandbox (the first bytes of each stream)."""
 
     @property
     def total(self) -> float:
@@ -593,38 +681,38 @@ def worker_env() -> dict[str, str]:
 
 
 def kill(pid: int) -> None:
-    """Kill a process group (a worker's, or a kernel's: jupyter starts kernels in their own)."""
+    """Kill a process group (a worker's, with its sandbox: bwrap stays in the worker's group,
+    and everything inside dies with it)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
 
 
-def run_worker(name: str, path: Path, bundle_name: str, grading_dir: Path, timeout: float,
-               cell_timeout: float) -> Row:
+def run_worker(name: str, path: Path, bundle_name: str, grading_dir: Path,
+               limits: Limits) -> Row:
     """Grade one file in its own process; whatever happens, return a row."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         tmp_path = Path(tmp)
-        result, pid_file = tmp_path / "result.json", tmp_path / "kernel.pid"
-        env = {**worker_env(), "IPYTHONDIR": str(tmp_path / "ipython")}
+        result = tmp_path / "result.json"
         cmd = [sys.executable, "-P", str(Path(__file__).resolve()), "--worker", str(path.resolve()),
                "--assignment", bundle_name, "--grading-dir", str(grading_dir),
-               "--cell-timeout", str(cell_timeout), "--result", str(result),
-               "--pid-file", str(pid_file)]
+               "--cell-timeout", str(limits.cell_timeout), "--timeout", str(limits.timeout),
+               "--memory-gb", str(limits.memory_gb), "--sandbox-uid", str(limits.uid),
+               "--result", str(result), *(["--unsafe-no-sandbox"] if limits.unsafe else []),
+               *(a for p in limits.private for a in ("--private", str(p)))]
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(cmd, cwd=tmp, env=worker_env(), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
         try:
-            _, err = proc.communicate(timeout=timeout)
+            _, err = proc.communicate(timeout=limits.timeout)
         except subprocess.TimeoutExpired:
-            # The worker's group, then its kernel's (jupyter starts kernels in a session of
-            # their own; a kernel also exits by itself once its worker is gone).
-            kill(proc.pid)
-            if pid_file.exists() and pid_file.read_text().strip().isdigit():
-                kill(int(pid_file.read_text()))
+            kill(proc.pid)  # the worker and its sandbox
             proc.communicate()
-            return Row(name, status=f"not graded: grading took longer than {timeout:g} s and "
-                                    "was stopped (an endless loop that ignores interrupts?)",
+            return Row(name, status=f"not graded: grading took longer than {limits.timeout:g} s "
+                                    "and was stopped (an endless loop that ignores interrupts?)",
                        seconds=round(time.perf_counter() - start, 1))
+        finally:
+            kill(proc.pid)
         if not result.exists():
             last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
             return Row(name, status=f"not graded: grader error (exit code {proc.returncode}): "
@@ -651,15 +739,27 @@ def row_from(name: str, outcome: dict, bundle: Bundle) -> Row:
             "message": record["message"] if record else "not tested (see the status)"})
     row.written = outcome.get("written", {})
     row.policy = outcome.get("policy")
+    row.output = outcome.get("output")
     row.status = "ok" if not problems else "graded, but " + "; ".join(problems)
     return row
+
+
+class BundleChanged(SystemExit):
+    """The grading bundle changed while a class was graded: its grades cannot be trusted."""
 
 
 def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
                  timeout: float = SUBMISSION_TIMEOUT_S, cell_timeout: float = CELL_TIMEOUT_S,
                  grading_dir: Path = GRADING,
-                 progress: Callable[[str], None] | None = print) -> tuple[Bundle, list[Row]]:
-    """Grade every file of ``folder``; one row each, sorted by name."""
+                 progress: Callable[[str], None] | None = print, memory_gb: float = MEMORY_GB,
+                 unsafe_no_sandbox: bool = False) -> tuple[Bundle, list[Row]]:
+    """Grade every file of ``folder``; one row each, sorted by name.
+
+    Refuses (SystemExit, with the alternatives) where the sandbox cannot run, unless
+    ``unsafe_no_sandbox``; raises :class:`BundleChanged` if the grading bundle's files changed
+    while the class was graded (compared by SHA-256 before and after)."""
+    from teamsim.instructor import sandbox
+
     folder = Path(folder)
     if not folder.is_dir():
         raise SystemExit(f"{folder} is not a folder of submissions")
@@ -672,18 +772,39 @@ def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
     if bundle.stale() and progress:
         progress(f"warning: workbook/{name}.md changed since its grading bundle was written; "
                  "run `make workbook` to grade against the current tests")
+    private = tuple(Path(p).resolve() for p in (folder, grading_dir, ROOT / "grading",
+                                                 ROOT / "workbook", ROOT / "notebooks"))
+    if not unsafe_no_sandbox:
+        reason = sandbox.problem(private)
+        if reason:
+            raise SystemExit(sandbox.refusal(reason))
+    elif progress:
+        progress("warning: --unsafe-no-sandbox: the notebooks' code runs with your permissions, "
+                 "network and files; grade only submissions you trust this way")
+    before = sandbox.fingerprint(bundle.path)
+    if progress:
+        progress(f"grading bundle {bundle.name}: {len(before)} files, fingerprint "
+                 f"{sandbox.digest(before)[:16]}")
     done = [0]
+    slots: Queue[int] = Queue()
+    base = SANDBOX_UID + (os.getpid() % 1000) * 32
+    for slot in range(max(1, jobs)):
+        slots.put(base + slot % 32)
 
     def one(entry: tuple[str, Path | None, str]) -> Row:
         label, path, why = entry
+        uid = slots.get()
         try:
             if path is None:
                 row = Row(label, {q.name: 0.0 for q in bundle.auto}, f"not graded: {why}")
             else:
-                row = run_worker(label, path, name, grading_dir, timeout, cell_timeout)
+                row = run_worker(label, path, name, grading_dir, Limits(
+                    cell_timeout, timeout, memory_gb, uid, unsafe_no_sandbox, private))
         except Exception as exc:  # the run goes on: this row says what broke
             row = Row(label, {q.name: 0.0 for q in bundle.auto},
                       f"not graded: grader error ({type(exc).__name__}: {exc})")
+        finally:
+            slots.put(uid)
         done[0] += 1
         if progress:
             progress(f"[{done[0]}/{len(entries)}] {label}: {fmt(row.total)}/{fmt(bundle.possible)}"
@@ -692,6 +813,15 @@ def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         rows = list(pool.map(one, entries))
+    after = sandbox.fingerprint(bundle.path)
+    if after != before:
+        raise BundleChanged(
+            f"THE GRADING BUNDLE {bundle.path} CHANGED WHILE THE CLASS WAS GRADED ("
+            + "; ".join(sandbox.changes(before, after)[:10]) + "): these grades cannot be "
+            "trusted. Regenerate the bundle (make workbook) and grade again.")
+    if progress:
+        progress(f"grading bundle {bundle.name}: fingerprint {sandbox.digest(after)[:16]} "
+                 "verified unchanged after grading")
     return bundle, sorted(rows, key=lambda r: r.submission)
 
 
@@ -728,6 +858,7 @@ def write_results(bundle: Bundle, rows: Sequence[Row], out: Path) -> dict[str, P
                for r in rows for q in bundle.manual))
     if bundle.name == CAPSTONE:
         paths.update(write_policies(rows, out))
+    paths.update(write_outputs(rows, out))
     return paths
 
 
@@ -742,6 +873,22 @@ def write_policies(rows: Sequence[Row], out: Path) -> dict[str, Path]:
               ([r.submission, w["week"], f"{w['control']:.4f}", f"{w['inspiration']:.4f}"]
                for r in rows if r.policy for w in r.policy.get("weeks", [])))
     return paths
+
+
+def write_outputs(rows: Sequence[Row], out: Path) -> dict[str, Path]:
+    """What each notebook printed while it was graded (truncated), in ``output/NAME.txt``."""
+    folder = out / "output"
+    folder.mkdir(parents=True, exist_ok=True)
+    for row in rows:
+        if row.output is None:
+            continue
+        parts = []
+        for stream, title in (("stdout", "output"), ("stderr", "errors")):
+            total, text = row.output.get(f"{stream}_bytes", 0), row.output.get(stream, "")
+            cut = f", the first {len(text.encode())} kept" if total > len(text.encode()) else ""
+            parts.append(f"===== {title} ({total} bytes{cut}) =====\n{text}")
+        (folder / f"{row.submission}.txt").write_text("\n".join(parts), "utf-8")
+    return {"output": folder}
 
 
 def default_out(folder: Path) -> Path:
@@ -786,28 +933,33 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="seconds one submission may take in all")
     parser.add_argument("--cell-timeout", type=float, default=CELL_TIMEOUT_S,
                         help="seconds one cell may run before it is interrupted")
-    parser.add_argument("--memory-gb", type=float, default=MEMORY_GB, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-gb", type=float, default=MEMORY_GB,
+                        help="memory (address space) one submission may use, in GB")
+    parser.add_argument("--unsafe-no-sandbox", action="store_true",
+                        help="where bubblewrap cannot run: run the notebooks' code without a "
+                        "sandbox, with your permissions (only for submissions you trust)")
     parser.add_argument("--grading-dir", type=Path, default=GRADING, help=argparse.SUPPRESS)
     parser.add_argument("--benchmark", type=int, metavar="N",
                         help="time the grading of N copies of the capstone solution instead")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--pid-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--sandbox-uid", type=int, default=SANDBOX_UID, help=argparse.SUPPRESS)
+    parser.add_argument("--private", type=Path, action="append", default=[],
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         import resource
 
-        limit = int(args.memory_gb * 1024**3)
-        try:  # the kernel inherits it
+        # The worker never runs student code; its cap only guards against a runaway test.
+        limit = int(max(args.memory_gb, MEMORY_GB) * 1024**3)
+        with contextlib.suppress(ValueError, OSError):  # macOS refuses a cap on address space
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ValueError, OSError) as error:  # macOS refuses a cap on the address space
-            print(f"grade: the worker runs without a memory cap here ({error}); on Linux it "
-                  f"is capped at {args.memory_gb} GB", file=sys.stderr)
         # None in sys.modules blocks the import (see SLOW_OPTIONAL); typeshed allows only modules.
         sys.modules.setdefault(SLOW_OPTIONAL, None)  # type: ignore[arg-type]
         bundle = Bundle.load(args.assignment, args.grading_dir)
-        outcome = work(args.worker, bundle, args.result.parent, args.cell_timeout,
-                       args.pid_file)
+        outcome = work(args.worker, bundle, Limits(
+            args.cell_timeout, args.timeout, args.memory_gb, args.sandbox_uid,
+            args.unsafe_no_sandbox, tuple(args.private)))
         args.result.write_text(json.dumps(outcome), "utf-8")
         return 0
     if args.benchmark:
@@ -816,7 +968,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.submissions is None:
         parser.error("give the folder of submissions (or --benchmark N)")
     bundle, rows = grade_folder(args.submissions, args.assignment, args.jobs, args.timeout,
-                                args.cell_timeout, args.grading_dir)
+                                args.cell_timeout, args.grading_dir, memory_gb=args.memory_gb,
+                                unsafe_no_sandbox=args.unsafe_no_sandbox)
     paths = write_results(bundle, rows, args.out or default_out(args.submissions))
     ok = sum(r.status == "ok" for r in rows)
     print(f"\n{len(rows)} submissions of {bundle.name}: {ok} ok, {len(rows) - ok} with a "

@@ -156,28 +156,37 @@ def calendar_levers(managers: Sequence[Style | Calendar], runs: int) -> Levers:
 
 
 def policy_levers(policy: Policy, scenario: Scenario, runs: int) -> Levers:
-    """Ask the policy, run by run, what to do this week, from what a manager can see."""
+    """Ask the policy, run by run, what to do this week, from what a manager can see.
+
+    A policy object with a ``decide_runs(week, states)`` method is asked once a week for every
+    run's style at once (the grader's stand-in for a policy that runs in another process);
+    any other policy is called once per run and week."""
     market = market_index(scenario)
+    decide_runs = getattr(policy, "decide_runs", None)
+
+    def state_of(history: dict[str, np.ndarray], t: int, i: int) -> PolicyState:
+        def seen(name: str) -> np.ndarray:
+            values = history[name][:t, i]
+            values.flags.writeable = False
+            return values
+        return PolicyState(
+            week=t + 1, weeks=scenario.weeks, team_size=scenario.team_size,
+            attainment=seen("attainment"), revenue=seen("revenue"),
+            pipeline=seen("pipeline"),
+            engagement_pulse=np.round(history["engagement"][:t, i] * 20) / 20,
+            market=float(market[t]),
+            headcount=seen("headcount"), quits=seen("quits"))
 
     def levers(t: int, history: dict[str, np.ndarray]) -> LeverArrays:
+        if callable(decide_runs):
+            return batch_levers(decide_runs, t, [state_of(history, t, i) for i in range(runs)])
         controls, inspirations, tailorings = (np.empty((runs, 1)) for _ in range(3))
         for i in range(runs):
-            def seen(name: str, i: int = i) -> np.ndarray:
-                values = history[name][:t, i]
-                values.flags.writeable = False
-                return values
-            state = PolicyState(
-                week=t + 1, weeks=scenario.weeks, team_size=scenario.team_size,
-                attainment=seen("attainment"), revenue=seen("revenue"),
-                pipeline=seen("pipeline"),
-                engagement_pulse=np.round(history["engagement"][:t, i] * 20) / 20,
-                market=float(market[t]),
-                headcount=seen("headcount"), quits=seen("quits"))
+            state = state_of(history, t, i)
             try:
                 style = policy(t + 1, state)
             except Exception as exc:
-                raise ValueError(f"policy raised {type(exc).__name__} in week {t + 1}: {exc}. "
-                                 f"A policy must return a teamsim.Style for every week") from exc
+                raise failed(exc, t + 1) from exc
             if not isinstance(style, Style):
                 raise TypeError(f"policy must return a teamsim.Style, got {style!r} of type "
                                 f"{type(style).__name__} in week {t + 1}")
@@ -185,6 +194,28 @@ def policy_levers(policy: Policy, scenario: Scenario, runs: int) -> Levers:
                                                            style.tailoring)
         return controls, inspirations, tailorings
     return levers
+
+
+def failed(exc: Exception, week: int) -> ValueError:
+    return ValueError(f"policy raised {type(exc).__name__} in week {week}: {exc}. "
+                      f"A policy must return a teamsim.Style for every week")
+
+
+def batch_levers(decide_runs: Callable[[int, list[PolicyState]], Sequence[object]], t: int,
+                 states: list[PolicyState]) -> LeverArrays:
+    """Lever arrays from one ``decide_runs(week, states)`` call (see :func:`policy_levers`)."""
+    try:
+        styles = list(decide_runs(t + 1, states))
+    except Exception as exc:
+        raise failed(exc, t + 1) from exc
+    if len(styles) != len(states):
+        raise ValueError(f"policy gave {len(styles)} styles for {len(states)} runs in week "
+                         f"{t + 1}")
+    for style in styles:
+        if not isinstance(style, Style):
+            raise TypeError(f"policy must return a teamsim.Style, got {style!r} of type "
+                            f"{type(style).__name__} in week {t + 1}")
+    return lever_arrays(styles, 1)  # type: ignore[arg-type]
 
 
 def summarise(team: dict, scenario: Scenario) -> dict[str, np.ndarray]:
