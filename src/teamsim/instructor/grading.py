@@ -71,6 +71,7 @@ from typing import TYPE_CHECKING
 from teamsim.analysis.measures import capstone_year
 from teamsim.course.book import REPO
 from teamsim.course.checks import EXERCISES, check
+from teamsim.instructor import gradebook
 
 if TYPE_CHECKING:  # the worker imports nbformat and nbclient only when it needs them
     from nbclient import NotebookClient
@@ -700,32 +701,80 @@ def fmt(x: float) -> str:
     return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as out:
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
+              bom: bool = False) -> None:
+    """A CSV file in UTF-8; with ``bom``, a byte-order mark first, for Excel (the files an
+    instructor opens: grades, feedback, written answers)."""
+    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
 
 
-def write_results(bundle: Bundle, rows: Sequence[Row], out: Path) -> dict[str, Path]:
-    """Write the grades and the files beside them; return their paths by kind."""
+def attempt_statuses(bundle: Bundle, rows: Sequence[Row], folder: Path,
+                     released: Path | None = None) -> dict[str, str]:
+    """Statuses that say "not attempted" for a graded notebook whose answers are all as handed
+    out (compared with the released notebook, ``notebooks/NAME.ipynb`` by default)."""
+    released = released or ROOT / "notebooks" / f"{bundle.name}.ipynb"
+    if not released.is_file():
+        return {}
+    handed_out = read_submission(released).cells
+    answers = [c for q in bundle.questions for c in q.answer_cells]
+    paths = {name: path for name, path, _ in submissions_in(folder) if path is not None}
+    statuses = {}
+    for row in rows:
+        path = paths.get(row.submission)
+        if path is None or not (row.status == "ok" or row.status.startswith("graded")):
+            continue
+        try:
+            cells = read_submission(path).cells
+        except (NotGradable, OSError):
+            continue
+        if gradebook.untouched(cells, handed_out, answers):
+            statuses[row.submission] = gradebook.NOT_ATTEMPTED
+    return statuses
+
+
+def write_results(bundle: Bundle, rows: Sequence[Row], out: Path, folder: Path | None = None,
+                  roster: Path | None = None, released: Path | None = None,
+                  title: str | None = None) -> dict[str, Path]:
+    """Write the grades and the files beside them; return their paths by kind.
+
+    With the submissions ``folder``, an untouched notebook's status says "not attempted";
+    with a ``roster`` (see :mod:`teamsim.instructor.gradebook`), grades.csv names the students
+    and ``canvas.csv`` and ``moodle.csv`` are written for the LMS, under ``title`` (default: the
+    assignment's name). Points already entered in ``written_answers.csv`` are kept (the old
+    sheet is backed up first) and counted in the totals; ``report.txt`` says what was kept and
+    matched."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {"grades": out / "grades.csv", "feedback": out / "feedback.csv",
-             "written": out / "written_answers.csv"}
-    questions = [q.name for q in bundle.auto]
-    write_csv(paths["grades"], ["submission", *questions, "total", "possible", "percentage",
-                                "status"],
-              ([r.submission, *(fmt(r.scores.get(q, 0.0)) for q in questions), fmt(r.total),
-                fmt(bundle.possible), f"{100 * r.total / bundle.possible:.1f}", r.status]
-               for r in rows))
+             "written": out / "written_answers.csv", "report": out / "report.txt"}
+    students = gradebook.read_roster(roster) if roster else None
+    matching = gradebook.match([r.submission for r in rows], students) if students else None
+    statuses = attempt_statuses(bundle, rows, folder, released) if folder else {}
+    marks = gradebook.merge_marks(
+        [{"submission": r.submission, "question": q.name, "possible": fmt(q.points),
+          "points": "", "answer": r.written.get(q.name, "")} for r in rows for q in bundle.manual],
+        paths["written"])
+    columns = [*gradebook.WRITTEN_COLUMNS, *marks.extra_columns]
+    write_csv(paths["written"], columns, ([m.get(c, "") for c in columns] for m in marks.rows),
+              bom=True)
+    header, table = gradebook.grades_table(
+        rows, [(q.name, q.points) for q in bundle.auto], [(q.name, q.points) for q in
+                                                          bundle.manual],
+        marks, statuses, matching)
+    write_csv(paths["grades"], header, table, bom=True)
     write_csv(paths["feedback"], ["submission", "question", "points", "possible",
                                   "public_passed", "hidden_passed", "message"],
               ([r.submission, f["question"], fmt(f["points"]), fmt(f["possible"]),
                 f["public_passed"], f["hidden_passed"], f["message"]]
-               for r in rows for f in r.feedback))
-    write_csv(paths["written"], ["submission", "question", "possible", "points", "answer"],
-              ([r.submission, q.name, fmt(q.points), "", r.written.get(q.name, "")]
-               for r in rows for q in bundle.manual))
+               for r in rows for f in r.feedback), bom=True)
+    if students is not None and matching is not None:
+        records = [dict(zip(header, line)) for line in table]
+        paths.update(gradebook.lms_exports(records, students, matching, title or bundle.name,
+                                           out))
+    report = [*(matching.report() if matching else []), *marks.report()]
+    paths["report"].write_text("\n".join(report) + "\n", "utf-8")
     if bundle.name == CAPSTONE:
         paths.update(write_policies(rows, out))
     return paths
@@ -742,6 +791,16 @@ def write_policies(rows: Sequence[Row], out: Path) -> dict[str, Path]:
               ([r.submission, w["week"], f"{w['control']:.4f}", f"{w['inspiration']:.4f}"]
                for r in rows if r.policy for w in r.policy.get("weeks", [])))
     return paths
+
+
+def check_roster(parser: argparse.ArgumentParser, roster: Path | None) -> Path | None:
+    """Read the roster before grading, so that a bad one stops the run at once."""
+    if roster is not None:
+        try:
+            gradebook.read_roster(roster)
+        except (gradebook.RosterError, OSError) as error:
+            parser.error(f"--roster: {error}")
+    return roster
 
 
 def default_out(folder: Path) -> Path:
@@ -781,6 +840,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "say they are)")
     parser.add_argument("--out", type=Path, help="folder for grades.csv and the rest "
                         "(default: SUBMISSIONS-grades beside the folder)")
+    parser.add_argument("--roster", type=Path, help="class list (CSV: name, student_id, email "
+                        "and/or login): names the students in grades.csv, lists who submitted "
+                        "nothing, and writes canvas.csv and moodle.csv for the LMS")
+    parser.add_argument("--lms-title", help="the assignment's name in the LMS, for the score "
+                        "column of canvas.csv and moodle.csv (default: the assignment)")
     parser.add_argument("--jobs", type=int, default=JOBS, help="submissions graded at a time")
     parser.add_argument("--timeout", type=float, default=SUBMISSION_TIMEOUT_S,
                         help="seconds one submission may take in all")
@@ -815,12 +879,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.submissions is None:
         parser.error("give the folder of submissions (or --benchmark N)")
+    roster = check_roster(parser, args.roster)
     bundle, rows = grade_folder(args.submissions, args.assignment, args.jobs, args.timeout,
                                 args.cell_timeout, args.grading_dir)
-    paths = write_results(bundle, rows, args.out or default_out(args.submissions))
+    paths = write_results(bundle, rows, args.out or default_out(args.submissions),
+                          folder=args.submissions, roster=roster, title=args.lms_title)
     ok = sum(r.status == "ok" for r in rows)
     print(f"\n{len(rows)} submissions of {bundle.name}: {ok} ok, {len(rows) - ok} with a "
           f"problem (see the status column).")
+    print(paths["report"].read_text("utf-8"), end="")
     for kind, path in paths.items():
         print(f"  {kind:<13} {path}")
     return 0
