@@ -90,6 +90,7 @@ class ClassResults:
 def class_salt(results: Path) -> str:
     """The class's secret salt, read from the results folder, or made there the first time."""
     path = Path(results) / SALT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as out:  # "x": never replaces an existing one
             out.write(secrets.token_hex(16) + "\n")

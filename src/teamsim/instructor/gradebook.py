@@ -22,7 +22,7 @@ students by them, never by name alone.
 
 How a file is matched to a student
 ----------------------------------
-The file name (without its extension) is folded to lower-case ASCII words (accents removed,
+The file (or folder) name is folded to lower-case ASCII words (accents removed,
 ``ø`` to ``o``, letters and digits split apart), then compared with each student's identifiers,
 strongest first:
 
@@ -107,7 +107,8 @@ def read_roster(path: Path) -> list[Student]:
     header = next(reader, None)
     if not header:
         raise RosterError(f"{path}: the roster is empty")
-    accepted = {alias: column for column, aliases in ROSTER_COLUMNS.items() for alias in aliases}
+    accepted = {header_key(alias): column for column, aliases in ROSTER_COLUMNS.items()
+                for alias in aliases}
     where: dict[str, int] = {}
     for i, title in enumerate(header):
         column = accepted.get(header_key(title))
@@ -169,8 +170,7 @@ def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
 def match_level(file_name: str, student: Student) -> int:
     """How strongly a file name points to a student: 4 (an id) down to 1 (run-together name),
     0 for no match."""
-    stem = file_name[:-len(Path(file_name).suffix)] if Path(file_name).suffix else file_name
-    found = words(stem)
+    found = words(file_name)  # the extension adds a word ("ipynb") that no one is called
     if any(contains(found, words(i)) for i in (student.student_id, student.canvas_id)
            if words(i)):
         return 4

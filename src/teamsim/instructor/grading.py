@@ -4,13 +4,18 @@
 folder (``folder-grades/``, so that students' work and marks stay wherever the instructor keeps
 them, outside the repository):
 
-- ``grades.csv``: one row per file in the folder, a column per auto-graded question (public and
-  hidden tests together), ``total``, ``possible``, ``percentage`` and a ``status`` that says in
-  words what went wrong, if anything;
+- ``grades.csv``: one row per file in the folder (and, with ``--roster``, per student who
+  handed in nothing), the student's name and ids, a column per auto-graded question (public and
+  hidden tests together) and per written one, ``total``, ``possible``, ``percentage``, a
+  ``status`` that says in words what went wrong, if anything ("not attempted" for a notebook
+  handed in untouched), and ``marking`` (what is left to mark by hand);
 - ``feedback.csv``: per submission and question, the points, whether the public and the hidden
   tests passed, and the friendly message of the exercise check;
-- ``written_answers.csv``: the open-ended answers, one row per submission and question, with an
-  empty ``points`` column to fill in with the rubric of the instructor guide;
+- ``written_answers.csv``: the open-ended answers, one row per submission and question, with a
+  ``points`` column to fill in with the rubric of the instructor guide (kept when grading again;
+  see :mod:`teamsim.instructor.gradebook`);
+- with ``--roster``, ``canvas.csv`` and ``moodle.csv`` for the LMS gradebook imports, and in any
+  case ``report.txt`` (files matched, students missing, marks kept);
 - for the capstone, ``policies.csv`` and ``policy_weeks.csv``: each student's policy run on the
   shared scenarios, which the class debrief reads.
 
