@@ -889,9 +889,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 args.cell_timeout, args.grading_dir)
     paths = write_results(bundle, rows, args.out or default_out(args.submissions),
                           folder=args.submissions, roster=roster, title=args.lms_title)
-    ok = sum(r.status == "ok" for r in rows)
+    with open(paths["grades"], newline="", encoding="utf-8-sig") as written:
+        statuses = [r["status"] for r in csv.DictReader(written) if r["submission"]]
+    ok = statuses.count("ok")
     print(f"\n{len(rows)} submissions of {bundle.name}: {ok} ok, {len(rows) - ok} with a "
-          f"problem (see the status column).")
+          f"problem or not attempted (see the status column).")
     print(paths["report"].read_text("utf-8"), end="")
     for kind, path in paths.items():
         print(f"  {kind:<13} {path}")
