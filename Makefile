@@ -135,17 +135,20 @@ test: setup lint test-model test-book test-notebooks test-lab test-hub test-inst
 # Instructor tools (see the instructor guide in the book's appendices).
 .PHONY: grade debrief test-instructor
 
-# Grade a folder of submitted notebooks, locally and without Docker, into
-# SUBMISSIONS-grades/grades.csv (one row per file, a column per question, total, %, status).
+# Grade a folder of submitted notebooks, locally and without Docker, into SUBMISSIONS-grades/:
+# grades.csv (a row per file, a column per question, total, %, status); with ROSTER, a row per
+# student too, and canvas.csv and moodle.csv for the gradebook import (see the instructor guide).
 grade: venv
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder" \
-	  "[ASSIGNMENT=06_capstone]"; exit 2; }
-	$(PY) tools/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+	  "[ASSIGNMENT=06_capstone] [ROSTER=class.csv] [LMS_TITLE='Capstone']"; exit 2; }
+	$(PY) tools/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) \
+	  $(if $(ROSTER),--roster "$(ROSTER)") $(if $(LMS_TITLE),--lms-title "$(LMS_TITLE)")
 
 # The capstone class debrief: on SUBMISSIONS (graded first if needed), or, without it, the
 # example class kept in instructor/.
 debrief: venv
-	$(PY) -m teamsim.instructor.debrief $(if $(SUBMISSIONS),"$(SUBMISSIONS)")
+	$(PY) -m teamsim.instructor.debrief $(if $(SUBMISSIONS),"$(SUBMISSIONS)") \
+	  $(if $(ROSTER),--roster "$(ROSTER)")
 
 # The instructor kit: assignment privacy and determinism, the grader on a class of troublesome
 # submissions, the debrief notebook in a fresh kernel.

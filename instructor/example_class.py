@@ -1,11 +1,12 @@
 """An example class for the capstone: made-up submissions, generated from the released notebook.
 
 ``python instructor/example_class.py FOLDER`` writes one ``06_capstone`` submission per student
-of :data:`STUDENTS` (nine people whose policies differ, some only partly right) and one
-per troublesome case of :data:`BROKEN` (a damaged file, a cell that raises, endless loops,
-deleted or renamed answers, files that are not notebooks, another part's notebook). The grader's
-tests and the class debrief both run on it; ``make debrief`` grades it and keeps the results in
-``instructor/example_results/``.
+of :data:`STUDENTS` (ten people, some only partly right, one who copied another), one who
+handed the notebook in untouched (:data:`UNTOUCHED`), and one per troublesome case of
+:data:`BROKEN` (a damaged file, a cell that raises, endless loops, deleted or renamed answers,
+files that are not notebooks, another part's notebook). :data:`ROSTER` is its class list. The
+grader's tests and the class debrief both run on it; ``make debrief`` grades it and keeps the
+results in ``instructor/example_results/``.
 
 Every submission starts from ``notebooks/06_capstone.ipynb`` as students receive it (outputs
 cleared), so the class follows the workbook when it changes.
@@ -113,6 +114,19 @@ return Style(0.6, 0.5)'''),
 }
 """Made-up students: a policy (the body of the answer cell), and what they wrote."""
 
+STUDENTS["zoe_muller"] = {
+    "policy": STUDENTS["bruno"]["policy"],
+    "written": "Balanced most weeks; people first when the market drops or the pulse sags.",
+}
+"""Zoë Müller handed in Bruno's policy, word for word: the debrief flags the two as identical."""
+
+UNTOUCHED = "kofi"
+"""A student who handed in the notebook exactly as released: "not attempted", not "ok" at 0."""
+
+ROSTER = ROOT / "instructor" / "example_roster.csv"
+"""The class list (``make grade ROSTER=...``): the students above with an id, an email and a
+login, and one more (Lina Berg) who handed in nothing."""
+
 BROKEN: dict[str, str] = {
     "corrupt_json.ipynb": "a notebook whose file breaks off half way",
     "raises_error.ipynb": "a correct policy, and a results cell with a typo that raises",
@@ -165,6 +179,7 @@ def write(folder: Path) -> list[Path]:
     for name, answers in STUDENTS.items():
         save(f"{name}.ipynb", submission(answers["policy"], answers.get("results", RESULTS),
                                          answers.get("written", "")))
+    save(f"{UNTOUCHED}.ipynb", released())
     good = STUDENTS["bruno"]["policy"]
     text = nbformat.writes(submission(good))
     (folder / "corrupt_json.ipynb").write_text(text[: len(text) // 2], "utf-8")

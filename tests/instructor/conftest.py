@@ -100,5 +100,7 @@ def graded_class(tmp_path_factory, grading_dir, marker):
     load_example_class().write(folder)
     graded, rows = grade_folder(folder, CAPSTONE, cell_timeout=CELL_TIMEOUT_S, timeout=240,
                                 grading_dir=grading_dir, progress=None)
-    paths = write_results(graded, rows, tmp_path_factory.mktemp("results"))
+    paths = write_results(graded, rows, tmp_path_factory.mktemp("results"), folder=folder,
+                          roster=ROOT / "instructor" / "example_roster.csv",
+                          title="Capstone (part 6)")
     return folder, graded, {r.submission: r for r in rows}, paths

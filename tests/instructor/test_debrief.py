@@ -4,6 +4,7 @@ in a fresh kernel, on the example results and on a freshly graded class; its cha
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
@@ -77,11 +79,34 @@ def test_debrief_runs_in_a_fresh_kernel_on_the_example(kernel_path, monkeypatch)
     assert_clean_run(nb)
 
 
-def test_debrief_runs_on_a_freshly_graded_class(graded_class, kernel_path, tmp_path):
+def test_debrief_runs_on_a_freshly_graded_class_and_again_with_names(graded_class, kernel_path,
+                                                                     tmp_path, example):
+    """Written beside the results, run again as the guide says (SHOW_NAMES = True) from
+    wherever it is opened; the HTML loads nothing from the network."""
     _, _, rows, paths = graded_class
-    target = debrief.execute(paths["grades"].parent, tmp_path / "debrief.ipynb", html=True)
-    assert_clean_run(nbformat.read(target, as_version=4))
-    assert (tmp_path / "debrief.html").stat().st_size > 100_000
+    target = debrief.execute(paths["grades"].parent, tmp_path / "out" / "debrief.ipynb",
+                             html=True)
+    nb = nbformat.read(target, as_version=4)
+    assert_clean_run(nb)
+    shown = nbformat.writes(nb)
+    assert not [name for name in example.STUDENTS if f"{name}" in shown.replace(
+        str(paths["grades"].parent), "")], "names stay hidden"
+    assert "grade" not in nb.cells[[i for i, c in enumerate(nb.cells)
+                                    if "leaderboard(" in c.source][0]].outputs[0]["data"][
+        "text/html"].lower(), "no grades on the projected leaderboard"
+    page = target.with_suffix(".html").read_text("utf-8")
+    assert len(page) > 100_000 and "<img" in page
+    remote = re.findall(r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*[\"']?"
+                        r"(?:https?:)?//", page, re.I)
+    assert remote == [], remote
+    assert "require.js" not in page and "mathjax" not in page.lower()
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    first.source = first.source.replace("SHOW_NAMES = False", "SHOW_NAMES = True")
+    assert "SHOW_NAMES = True" in first.source
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert_clean_run(nb)
+    assert "bruno" in nbformat.writes(nb)
 
 
 def test_results_and_tables(graded_class):
@@ -89,31 +114,49 @@ def test_results_and_tables(graded_class):
     named = debrief.load(paths["grades"].parent, show_names=True)
     coded = debrief.load(paths["grades"].parent)
     assert "bruno" in set(named.policies["student"])
-    assert set(coded.policies["student"]) == {debrief.code_for(n) for n in
-                                              named.policies["student"]}
+    assert "Lina Berg" not in set(named.grades["student"]), "no-submission rows are left out"
+    assert not {"email", "login", "student_id"} & set(coded.grades.columns), "no roster data"
+    codes = debrief.code_list(paths["grades"].parent)
+    assert set(coded.policies["student"]) == {
+        codes.set_index("submission")["code"][n] for n in named.policies["submission"]}
     overview = coded.overview().iloc[:, 0]
     assert overview["submissions"] == str(len(rows))
+    assert overview["handed in untouched (not attempted)"] == "1"
     refs, navigator_weeks = debrief.references()
     assert set(refs["manager"]) == {"Driller", "Coach", "Cheerleader", "Absentee", "Navigator"}
     assert len(navigator_weeks) == 52
     board = debrief.leaderboard(named, refs)
+    assert list(board.columns) == ["rank", "policy", *debrief.SHARED_SCENARIOS, "vs the Coach"]
     students = board[board["rank"].notna()]
-    assert list(students["rank"]) == list(range(1, len(students) + 1))
     assert students["vs the Coach"].is_monotonic_decreasing
+    assert students["rank"].is_monotonic_increasing and students["rank"].iloc[0] == 1
     assert board.loc[board["policy"] == "Coach", "vs the Coach"].item() == 100.0
-    assert students.iloc[0]["grade (%)"] == 100.0
     coach = refs[refs["manager"] == "Coach"].set_index("scenario")["revenue"]
     policies = named.policies
     share = (policies["revenue"] / policies["scenario"].map(coach)).groupby(
         policies["student"]).mean()
-    grades = named.grades.set_index("student")["percentage"]
     for row in students.to_dict("records"):
         assert row["vs the Coach"] == pytest.approx(100 * share[row["policy"]], abs=0.05), row
-        assert row["grade (%)"] == grades[row["policy"]], row
+        assert row["rank"] == 1 + (share > share[row["policy"]] + 1e-9).sum(), row
         for scenario in debrief.SHARED_SCENARIOS:
             mine = policies[(policies["student"] == row["policy"])
                             & (policies["scenario"] == scenario)]["revenue"].item()
             assert row[scenario] == pytest.approx(mine, abs=0.5), (row, scenario)
+    # bruno's policy was handed in again by zoe_muller (and by two troublesome files): one rank
+    ranks = students.set_index("policy")["rank"]
+    assert ranks["bruno"] == ranks["zoe_muller"] == ranks["endless_loop"]
+
+
+def test_copied_policies_are_flagged(graded_class):
+    _, _, _, paths = graded_class
+    named = debrief.load(paths["grades"].parent, show_names=True)
+    _, navigator_weeks = debrief.references()
+    same = debrief.copies(named, navigator_weeks)
+    groups = {row["policies"]: row["same as"] for row in same.to_dict("records")}
+    assert groups == {"bruno, endless_loop, raises_error, zoe_muller": "",
+                      "amara": "the Navigator (the course's example)"}
+    # chen's policy differs from bruno's in one number: not a copy
+    assert not any("chen" in g for g in groups)
 
 
 def test_charts_hold_every_policy_and_every_reference(graded_class):
@@ -128,7 +171,14 @@ def test_charts_hold_every_policy_and_every_reference(graded_class):
     paths_chart = debrief.paths_chart(results, refs, navigator_weeks, top=3).to_dict()
     lines = {row["student"] for data in paths_chart["datasets"].values() for row in data
              if "student" in row}
-    assert "Navigator" in lines and len(lines) == 4
+    chosen = debrief.best_distinct(results, refs, navigator_weeks, top=3)
+    assert lines == {*chosen, "Navigator"} and 1 <= len(chosen) <= 3
+    ranked = debrief.scores(results, refs).set_index("student")
+    assert ranked.loc[chosen, "rank"].max() <= 4, "chosen among the best third of 12"
+    labels = {row["label"] for row in board["datasets"][bars["data"]["name"]]}
+    table = debrief.leaderboard(results, refs)
+    assert labels == {f"#{r} {p}" if r is not pd.NA else p
+                      for r, p in zip(table["rank"], table["policy"])}
 
 
 def layer_rows(chart, mark: str) -> list[dict]:
@@ -173,21 +223,109 @@ def test_scenario_chart_shows_each_revenue_against_the_coach(graded_class):
         assert row["vs_coach"] == pytest.approx(row["revenue"] / coach[row["scenario"]]), row
 
 
-def test_codes_are_stable_and_distinct(example):
-    """The same name gets the same code in any process (no salted hash()), and codes do not
-    show the name."""
-    codes = [debrief.code_for(name) for name in example.STUDENTS]
+def test_codes_are_salted_per_class_stable_and_distinct(example, tmp_path):
+    """The same name gets the same code in any process within a class (its salt), another
+    class's salt gives other codes, and the codes do not show the name."""
+    salt = debrief.class_salt(tmp_path)
+    assert debrief.class_salt(tmp_path) == salt, "made once, then read"
+    assert len(salt) == 32 and (tmp_path / debrief.SALT_FILE).is_file()
+    codes = list(debrief.codes_for(list(example.STUDENTS), salt).values())
     assert len(set(codes)) == len(codes)
-    assert all(re.fullmatch(r"P-[0-9A-F]{4}", code) for code in codes), codes
-    for name, code in zip(example.STUDENTS, codes):
+    assert all(re.fullmatch(r"P-[0-9A-F]{6}", code) for code in codes), codes
+    for name, code in zip(sorted(example.STUDENTS), codes):
         assert name.lower() not in code.lower()
-    script = ("import json, sys; from teamsim.instructor.debrief import code_for; "
-              "print(json.dumps([code_for(n) for n in sys.argv[1:]]))")
-    for hash_seed in ("1", "2"):
-        elsewhere = subprocess.run([sys.executable, "-c", script, *example.STUDENTS],
-                                   capture_output=True, text=True, check=True,
-                                   env={**os.environ, "PYTHONHASHSEED": hash_seed})
-        assert json.loads(elsewhere.stdout) == codes
+        assert code[2:].lower() not in hashlib.sha256(name.encode()).hexdigest()[:8], "keyed"
+    other = debrief.codes_for(list(example.STUDENTS), debrief.class_salt(tmp_path / "x"))
+    assert set(other.values()).isdisjoint(codes)
+    script = ("import json, sys; from teamsim.instructor.debrief import codes_for; "
+              "print(json.dumps(list(codes_for(sys.argv[2:], sys.argv[1]).values())))")
+    elsewhere = subprocess.run([sys.executable, "-c", script, salt, *sorted(example.STUDENTS)],
+                               capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": "7"})
+    assert json.loads(elsewhere.stdout) == codes, "no salted hash(): the same in any process"
+
+
+def synthetic_class(names: list[str], revenue: dict[str, float], paths: dict[str, float]
+                    ) -> debrief.ClassResults:
+    """A class whose policies have these default-year revenues (the other scenarios in
+    proportion) and these constant control levels (inspiration 0.5) every week."""
+    policies = pd.DataFrame([
+        {"student": n, "submission": f"{n}.ipynb", "scenario": s, "revenue": revenue[n] * k,
+         "attrition": 0.1, "at_quota": 0.4, "exhaustion": 0.3, "control": paths[n],
+         "inspiration": 0.5}
+        for n in names for s, k in zip(debrief.SHARED_SCENARIOS, (1.0, 0.9, 0.95))])
+    weeks = pd.DataFrame([{"student": n, "submission": f"{n}.ipynb", "week": w,
+                           "control": paths[n], "inspiration": 0.5}
+                          for n in names for w in range(1, 53)])
+    grades = pd.DataFrame({"student": names, "submission": [f"{n}.ipynb" for n in names],
+                           "percentage": 50.0, "status": "ok"})
+    return debrief.ClassResults(grades, policies, weeks)
+
+
+@pytest.fixture(scope="module")
+def synthetic_refs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    refs = pd.DataFrame([{"manager": m, "scenario": s, "revenue": r * k, "control": c,
+                          "inspiration": 0.5}
+                         for m, r, c in [("Driller", 900, 0.9), ("Coach", 1000, 0.6),
+                                         ("Cheerleader", 800, 0.2), ("Absentee", 600, 0.1),
+                                         ("Navigator", 1010, 0.55)]
+                         for s, k in zip(debrief.SHARED_SCENARIOS, (1.0, 0.9, 0.95))])
+    navigator = pd.DataFrame({"student": "Navigator", "week": range(1, 53), "control": 0.55,
+                              "inspiration": 0.5})
+    return refs, navigator
+
+
+def test_a_class_of_two_hundred_and_more_gets_distinct_codes_and_a_leaderboard(
+        tmp_path, synthetic_refs):
+    names = [f"student{i}" for i in range(1, 341)]
+    old = {n: "P-" + hashlib.sha256(n.encode()).hexdigest()[:4].upper() for n in names}
+    assert old["student269"] == old["student340"], "the 4-digit unsalted codes collided"
+    codes = debrief.codes_for(names, debrief.class_salt(tmp_path))
+    assert len(set(codes.values())) == len(names) == 340
+    forced = debrief.codes_for(names, "a salt that is long enough", length=2)
+    assert len(set(forced.values())) == 340, "a collision makes every code longer"
+    assert len({len(c) for c in forced.values()}) == 1 and len(forced["student1"]) > 2 + 2
+    with pytest.raises(ValueError, match="same 2-digit code"):
+        debrief.codes_for(names, "a salt that is long enough", length=2, longest=2)
+    refs, navigator = synthetic_refs
+    coded = [codes[n] for n in names]
+    results = synthetic_class(coded, {c: 900 + i for i, c in enumerate(coded)},
+                              {c: 0.3 + i / 1000 for i, c in enumerate(coded)})
+    board = debrief.leaderboard(results, refs)
+    assert board["rank"].dropna().tolist() == list(range(1, 341))
+    assert board.loc[0, "policy"] == codes["student340"]
+
+
+def test_ties_share_one_rank_in_the_table_the_bars_and_the_map(synthetic_refs):
+    refs, navigator = synthetic_refs
+    results = synthetic_class(["ann", "bob", "cat", "dan"],
+                              {"ann": 1100, "bob": 1050, "cat": 1050, "dan": 900},
+                              {"ann": 0.7, "bob": 0.4, "cat": 0.4, "dan": 0.2})
+    board = debrief.leaderboard(results, refs)
+    ranks = dict(zip(board["policy"], board["rank"]))
+    assert [ranks[n] for n in ("ann", "bob", "cat", "dan")] == [1, 2, 2, 4]
+    assert board["policy"].tolist()[:3] == ["ann", "bob", "cat"]
+    bars = layer_rows(debrief.leaderboard_chart(results, refs), "bar")
+    assert {r["label"] for r in bars} >= {"#1 ann", "#2 bob", "#2 cat", "#4 dan"}
+    assert [r["label"] for r in bars if r["label"].startswith("#")] == [
+        "#1 ann", "#2 bob", "#2 cat", "#4 dan"]
+    spec = debrief.class_map(results, refs, pd.DataFrame(
+        {"control": [0.5], "inspiration": [0.5], "revenue": [1.0]})).to_dict()
+    spots = {r["label"] for data in spec["datasets"].values() for r in data if "label" in r}
+    assert spots == {"#1", "#2"}, "bob and cat share a spot and a rank; dan is not in the top 3"
+
+
+def test_best_policies_are_chosen_among_the_best(synthetic_refs):
+    """Most of the class handed in the Navigator; the best distinct policies must still come
+    from the top of the ranking, never from the bottom."""
+    refs, navigator = synthetic_refs
+    names = ["top", *(f"nav{i}" for i in range(7)), "low1", "worst"]
+    revenue = {"top": 1100, **{f"nav{i}": 1010 for i in range(7)}, "low1": 700, "worst": 500}
+    control = {"top": 0.7, **{f"nav{i}": 0.55 for i in range(7)}, "low1": 0.3, "worst": 0.1}
+    results = synthetic_class(names, revenue, control)
+    assert debrief.best_distinct(results, refs, navigator, top=3) == ["top"]
+    copies = debrief.copies(results, navigator)
+    assert copies.loc[0, "count"] == 7 and copies.loc[0, "same as"].startswith("the Navigator")
 
 
 def test_missing_results_say_what_to_run(tmp_path):

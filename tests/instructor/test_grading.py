@@ -44,7 +44,7 @@ CASES = {
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 
@@ -123,16 +123,18 @@ def test_only_pure_dashboard_cells_are_skipped(source, expected):
 # -- a whole class ------------------------------------------------------------------------------
 def test_every_file_gets_one_row_with_every_column(graded_class):
     folder, bundle, rows, paths = graded_class
-    grades = csv_rows(paths["grades"])
+    grades = [r for r in csv_rows(paths["grades"]) if r["status"] != "no submission"]
     assert [r["submission"] for r in grades] == sorted(p.name for p in folder.iterdir())
     questions = [q.name for q in bundle.auto]
-    assert list(grades[0]) == ["submission", *questions, "total", "possible", "percentage",
-                               "status"]
+    written = [q.name for q in bundle.manual]
+    assert list(grades[0]) == ["submission", "student", "student_id", "email", "login",
+                               *questions, *written, "total", "possible", "percentage",
+                               "status", "marking"]
     for row in grades:
-        assert float(row["total"]) == sum(float(row[q]) for q in questions)
-        assert float(row["possible"]) == bundle.possible == 12
+        assert float(row["total"]) == sum(float(row[q]) for q in questions), "none marked yet"
+        assert float(row["possible"]) == bundle.possible + 3 == 15
         assert float(row["percentage"]) == pytest.approx(
-            100 * float(row["total"]) / bundle.possible, abs=0.05)
+            100 * float(row["total"]) / float(row["possible"]), abs=0.05)
         assert row["status"], row
 
 

@@ -17,8 +17,10 @@ scored what.
 from __future__ import annotations
 
 import argparse
-import hashlib
+import hmac
+import math
 import os
+import secrets
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -27,10 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from teamsim.analysis.measures import CAPSTONE_SCENARIOS, capstone_year, style_grid
 from teamsim.charts import STYLE_COLOURS, layered
+from teamsim.instructor.gradebook import NO_SUBMISSION, NOT_ATTEMPTED, STUDENT_COLUMNS
 from teamsim.instructor.grading import (
     CAPSTONE,
     ROOT,
@@ -42,10 +46,22 @@ from teamsim.model import STYLES, Policy, Scenario, Style, navigator
 
 INSTRUCTOR = ROOT / "instructor"
 EXAMPLE_RESULTS = INSTRUCTOR / "example_results"
+EXAMPLE_ROSTER = INSTRUCTOR / "example_roster.csv"
+EXAMPLE_TITLE = "Capstone (part 6)"
 SHARED_SCENARIOS = CAPSTONE_SCENARIOS
 SCENARIO_LABELS = {name: Scenario.LABELS[name].capitalize() for name in SHARED_SCENARIOS}
 CLASS_COLOUR = "#E69F00"
 REFERENCES = [*STYLES, "Navigator"]
+SALT_FILE = "debrief_salt.txt"
+"""The class's secret, in its results folder: created once, so codes stay the same from one
+debrief to the next, and never committed (``.gitignore`` says so; only the made-up example's
+is)."""
+CODE_LENGTH = 6
+"""Hex digits of a code: with 300 students, two codes of 6 digits coincide with a chance of
+about 1 in 370; :func:`codes_for` then makes them all longer."""
+LONGEST_CODE = 16
+RESULTS_LINE = 'RESULTS = Path("example_results")'
+"""The line of debrief.md that :func:`execute` replaces with the results folder's path."""
 
 
 @dataclass
@@ -63,6 +79,7 @@ class ClassResults:
             "submissions": len(self.grades),
             "graded without a problem": int((status == "ok").sum()),
             "graded, with a problem noted": int(status.str.startswith("graded, but").sum()),
+            "handed in untouched (not attempted)": int((status == NOT_ATTEMPTED).sum()),
             "not graded (not a usable notebook)": int(status.str.startswith("not graded").sum()),
             "policies on the map": int(self.policies["student"].nunique()),
             "median grade (%)": f"{self.grades['percentage'].median():.0f}",
@@ -70,30 +87,76 @@ class ClassResults:
         return pd.Series({k: str(v) for k, v in rows.items()}, name="").to_frame()
 
 
-def code_for(name: str) -> str:
-    """A stable code for a student (the same name always gets the same code)."""
-    return "P-" + hashlib.sha256(name.encode()).hexdigest()[:4].upper()
+def class_salt(results: Path) -> str:
+    """The class's secret salt, read from the results folder, or made there the first time."""
+    path = Path(results) / SALT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as out:  # "x": never replaces an existing one
+            out.write(secrets.token_hex(16) + "\n")
+    except FileExistsError:
+        pass
+    salt = path.read_text("utf-8").strip()
+    if len(salt) < 16:
+        raise ValueError(f"{path} holds no usable salt; delete it to make a new one (the "
+                         "class's codes will change)")
+    return salt
+
+
+def code_for(name: str, salt: str, length: int = CODE_LENGTH) -> str:
+    """A student's code: a keyed hash (HMAC-SHA256) of the name with the class's salt, so the
+    same name gets the same code within a class, and a roster alone does not give the codes."""
+    digest = hmac.new(salt.encode(), name.encode(), "sha256").hexdigest()
+    return "P-" + digest[:length].upper()
+
+
+def codes_for(names: Sequence[str], salt: str, length: int = CODE_LENGTH,
+              longest: int = LONGEST_CODE) -> dict[str, str]:
+    """A distinct code per distinct name: if two names get the same code, every code gets two
+    more digits, until they differ; :class:`ValueError` past ``longest`` digits."""
+    distinct = sorted(set(names))
+    while length <= longest:
+        codes = {name: code_for(name, salt, length) for name in distinct}
+        if len(set(codes.values())) == len(distinct):
+            return codes
+        length += 2
+    raise ValueError(f"two of {len(distinct)} names get the same {longest}-digit code: are "
+                     "two names the same once folded?")
 
 
 def load(results: Path, show_names: bool = False) -> ClassResults:
-    """Read ``grades.csv``, ``policies.csv`` and ``policy_weeks.csv`` from a results folder."""
+    """Read ``grades.csv``, ``policies.csv`` and ``policy_weeks.csv`` from a results folder.
+    Rows of roster students who handed in nothing are left out (the grades list them)."""
     results = Path(results)
     missing = [f for f in ("grades.csv", "policies.csv", "policy_weeks.csv")
                if not (results / f).is_file()]
     if missing:
         raise FileNotFoundError(f"{results} has no {', '.join(missing)}: grade the capstone "
                                 "first (make debrief SUBMISSIONS=folder does both)")
-    grades = pd.read_csv(results / "grades.csv")
-    policies = pd.read_csv(results / "policies.csv")
-    weeks = pd.read_csv(results / "policy_weeks.csv")
+    grades = pd.read_csv(results / "grades.csv", encoding="utf-8-sig",
+                         dtype={"submission": str}, keep_default_na=False,
+                         na_values={"percentage": [""]})
+    grades = grades[(grades["status"] != NO_SUBMISSION) & (grades["submission"] != "")].drop(
+        columns=[c for c in STUDENT_COLUMNS if c in grades])  # roster names stay out
+    policies = pd.read_csv(results / "policies.csv", dtype={"submission": str})
+    weeks = pd.read_csv(results / "policy_weeks.csv", dtype={"submission": str})
+    stems = sorted({Path(n).stem for n in grades["submission"]})
+    codes = {} if show_names else codes_for(stems, class_salt(results))
 
     def student(name: str) -> str:
         stem = Path(str(name)).stem
-        return stem if show_names else code_for(stem)
+        return stem if show_names else codes[stem]
 
     for frame in (grades, policies, weeks):
         frame.insert(0, "student", frame["submission"].map(student))
-    return ClassResults(grades, policies, weeks)
+    return ClassResults(grades.reset_index(drop=True), policies, weeks)
+
+
+def code_list(results: Path) -> pd.DataFrame:
+    """Each submission's code, for the instructor's eyes (to tell students theirs)."""
+    named, coded = load(results, show_names=True), load(results)
+    return pd.DataFrame({"submission": named.grades["submission"],
+                         "code": coded.grades["student"]})
 
 
 def references() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -120,25 +183,82 @@ def against_coach(policies: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:
     return policies.assign(vs_coach=policies["revenue"] / policies["scenario"].map(coach))
 
 
+def rank(score: pd.Series) -> pd.Series:
+    """Ranks, best (highest) first; equal scores share the better rank (1, 2, 2, 4). The one
+    rank function of the debrief: the table, the bars and the map's labels all use it."""
+    return score.round(9).rank(method="min", ascending=False).astype(int)
+
+
+def scores(results: ClassResults, refs: pd.DataFrame) -> pd.DataFrame:
+    """One row per policy of the class, best first: its mean share of the Coach's year revenue
+    over the shared scenarios (``vs_coach``) and its ``rank``; ties in name order."""
+    shares = against_coach(results.policies, refs).groupby("student", as_index=False)[
+        "vs_coach"].mean()
+    shares["rank"] = rank(shares["vs_coach"])
+    return shares.sort_values(["rank", "student"]).reset_index(drop=True)
+
+
 def leaderboard(results: ClassResults, refs: pd.DataFrame) -> pd.DataFrame:
     """One row per policy, best first: year revenue per scenario and the mean share of the
-    Coach's, with the grade; the Navigator and the fixed styles are listed for comparison."""
+    Coach's; the Navigator and the fixed styles are listed among them, without a rank. No
+    grades: this table goes on the projector."""
     mine = against_coach(results.policies.rename(columns={"student": "manager"}), refs)
     theirs = against_coach(refs, refs)
     table = pd.concat([mine.assign(kind="student"), theirs.assign(kind="reference")])
     wide = table.pivot_table(index=["manager", "kind"], columns="scenario", values="revenue")
     wide = wide[list(SHARED_SCENARIOS)].round(0)
     wide["vs the Coach"] = table.groupby(["manager", "kind"])["vs_coach"].mean()
-    grade = results.grades.set_index("student")["percentage"]
     wide.columns.name = None
-    board = wide.reset_index().sort_values("vs the Coach", ascending=False)
-    board["grade (%)"] = board["manager"].map(grade)
-    board.insert(0, "rank", None)
-    students = board["kind"] == "student"
-    board.loc[students, "rank"] = range(1, int(students.sum()) + 1)
+    board = wide.reset_index()
+    ranks = scores(results, refs).set_index("student")["rank"]
+    board.insert(0, "rank", board["manager"].map(ranks).where(board["kind"] == "student"))
+    board["rank"] = board["rank"].astype("Int64")
+    board = board.sort_values(["vs the Coach", "rank", "manager"],
+                              ascending=[False, True, True], na_position="last")
     board["vs the Coach"] = (100 * board["vs the Coach"]).round(1)
     return board.drop(columns="kind").rename(columns={"manager": "policy"}).reset_index(
         drop=True)
+
+
+def trace_keys(results: ClassResults) -> dict[str, tuple]:
+    """What a policy did, to compare policies: its style week by week on the default year and
+    its year figures on each shared scenario (rounded as the grader writes them)."""
+    keys = {}
+    figures = ["revenue", "attrition", "at_quota", "exhaustion"]
+    for student, weeks in results.weeks.groupby("student"):
+        path = tuple(weeks.sort_values("week")[["control", "inspiration"]].round(3)
+                     .itertuples(index=False, name=None))
+        summary = results.policies[results.policies["student"] == student].sort_values(
+            "scenario")[figures].round(1)
+        keys[str(student)] = (path, tuple(summary.itertuples(index=False, name=None)))
+    return keys
+
+
+def same_path(path: tuple, weeks: pd.DataFrame) -> bool:
+    """True if a policy's weekly path (from :func:`trace_keys`) is that of ``weeks`` (the
+    Navigator's, computed here at full precision) to the grader's four decimals."""
+    theirs = weeks.sort_values("week")[["control", "inspiration"]].to_numpy(dtype=float)
+    mine = np.array(path, dtype=float)
+    return mine.shape == theirs.shape and bool(np.allclose(mine, theirs, rtol=0, atol=1.5e-3))
+
+
+def copies(results: ClassResults, refs_weeks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Policies that did exactly the same thing as another: the same style every week of the
+    default year and the same year figures on every scenario (copied code, or one idea written
+    twice). One row per group: its policies and, if it is the course's Navigator, that name."""
+    keys = trace_keys(results)
+    groups: dict[tuple, list[str]] = {}
+    for student, key in keys.items():
+        groups.setdefault(key, []).append(student)
+    rows = []
+    for key, members in groups.items():
+        same_as_navigator = refs_weeks is not None and same_path(key[0], refs_weeks)
+        if len(members) > 1 or same_as_navigator:
+            rows.append({"policies": ", ".join(sorted(members)), "count": len(members),
+                         "same as": "the Navigator (the course's example)" if same_as_navigator
+                         else ""})
+    return pd.DataFrame(rows, columns=["policies", "count", "same as"]).sort_values(
+        ["count", "policies"], ascending=[False, True]).reset_index(drop=True)
 
 
 # -- charts ------------------------------------------------------------------------------------
@@ -162,16 +282,18 @@ def class_map(results: ClassResults, refs: pd.DataFrame, land: pd.DataFrame,
               label_top: int = 3, size: int = 380) -> alt.LayerChart:
     """The control x inspiration square: every fixed style's year revenue as the background,
     the named styles and the Navigator as labelled diamonds, and each policy of the class as a
-    dot at its average control and inspiration over the default year; the best ``label_top``
-    are numbered by rank (policies at the same spot share a label)."""
-    mine = results.policies[results.policies["scenario"] == "default"].sort_values(
-        "revenue", ascending=False).reset_index(drop=True)
-    mine["rank"] = range(1, len(mine) + 1)
-    spots = mine.head(label_top).assign(x=lambda f: f["control"].round(2),
+    dot at its average control and inspiration over the default year; the policies ranked in
+    the top ``label_top`` are numbered with their leaderboard rank (policies at the same spot
+    share a label)."""
+    ranks = scores(results, refs).set_index("student")["rank"]
+    mine = results.policies[results.policies["scenario"] == "default"].copy()
+    mine["rank"] = mine["student"].map(ranks)
+    mine = mine.sort_values(["rank", "student"]).reset_index(drop=True)
+    spots = mine[mine["rank"] <= label_top].assign(x=lambda f: f["control"].round(2),
                                         y=lambda f: f["inspiration"].round(2))
     ranks = spots.groupby(["x", "y"], as_index=False).agg(
         control=("control", "mean"), inspiration=("inspiration", "mean"),
-        label=("rank", lambda r: "#" + ", ".join(str(i) for i in r)))
+        label=("rank", lambda r: "#" + ", ".join(str(i) for i in sorted(set(r)))))
     named = refs[refs["scenario"] == "default"].copy()
     place = named["manager"].map(lambda m: LABEL_PLACES.get(m, (0.035, 0.045, "left")))
     named["lx"] = named["control"] + place.map(lambda p: p[0])
@@ -211,19 +333,24 @@ def class_map(results: ClassResults, refs: pd.DataFrame, land: pd.DataFrame,
 
 def leaderboard_chart(results: ClassResults, refs: pd.DataFrame, width: int = 420
                       ) -> alt.LayerChart:
-    """Bars, best first: each policy's year revenue as a share of the Coach's (mean of the
-    three shared scenarios), the class in orange, the named styles and the Navigator in their
-    own colours among them; a rule marks the Coach."""
-    mine = against_coach(results.policies, refs).groupby("student", as_index=False)[
-        "vs_coach"].mean().rename(columns={"student": "manager"}).assign(group="Class policy")
-    named = against_coach(refs, refs).groupby("manager", as_index=False)["vs_coach"].mean()
-    named["group"] = named["manager"]
-    board = pd.concat([mine, named]).sort_values("vs_coach", ascending=False)
+    """Bars in the leaderboard's order: each policy's year revenue as a share of the Coach's
+    (mean of the three shared scenarios), labelled with its rank as in the table, the class in
+    orange, the named styles and the Navigator in their own colours among them; a rule marks
+    the Coach."""
+    board = leaderboard(results, refs)
+    student = board["rank"].notna()
+    board = pd.DataFrame({
+        "manager": board["policy"],
+        "label": [f"#{r} {p}" if s else p for r, p, s in zip(board["rank"], board["policy"],
+                                                               student)],
+        "rank": board["rank"].astype("float"),
+        "vs_coach": board["vs the Coach"] / 100,
+        "group": board["policy"].where(~student, "Class policy")})
     colours = alt.Scale(domain=["Class policy", *REFERENCES],
                         range=[CLASS_COLOUR, *(STYLE_COLOURS[n] for n in REFERENCES)])
     height = max(160, 20 * len(board))
     bars = alt.Chart(board).mark_bar().encode(
-        y=alt.Y("manager:N", sort=board["manager"].tolist(), title=None),
+        y=alt.Y("label:N", sort=board["label"].tolist(), title=None),
         x=alt.X("vs_coach:Q", title="Year revenue, share of the Coach's (mean of 3 scenarios)",
                 axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1.2])),
         color=alt.Color("group:N", title=None, scale=colours))
@@ -231,8 +358,8 @@ def leaderboard_chart(results: ClassResults, refs: pd.DataFrame, width: int = 42
                                                             ).encode(x="x:Q")
     return layered(bars, coach).properties(
         width=width, height=height,
-        description="Bars of each policy's year revenue as a share of the Coach's, best first, "
-                    "with the named styles and the Navigator among them")
+        description="Bars of each policy's year revenue as a share of the Coach's, best first "
+                    "with its rank, with the named styles and the Navigator among them")
 
 
 def scenario_chart(results: ClassResults, refs: pd.DataFrame, width: int = 460
@@ -260,18 +387,35 @@ def scenario_chart(results: ClassResults, refs: pd.DataFrame, width: int = 460
                     "named styles and the Navigator (diamonds) by revenue against the Coach")
 
 
+def best_distinct(results: ClassResults, refs: pd.DataFrame, refs_weeks: pd.DataFrame,
+                  top: int = 3) -> list[str]:
+    """Up to ``top`` policies for :func:`paths_chart`, best first, chosen only among the best:
+    ranked in the top third of the class (or the top ``top``) and no worse than the median.
+    A policy that did the same as a better one, or as the Navigator, is left out (it would
+    draw the same lines), so there may be fewer than ``top``."""
+    ranked = scores(results, refs)
+    cut = max(top, math.ceil(len(ranked) / 3))
+    among = ranked[(ranked["rank"] <= cut) & (ranked["vs_coach"] >= ranked["vs_coach"].median())]
+    keys = trace_keys(results)
+    chosen: list[str] = []
+    for student in among["student"]:
+        key = keys.get(student)
+        if key is None or same_path(key[0], refs_weeks):
+            continue
+        if any(keys[c] == key for c in chosen):
+            continue
+        chosen.append(student)
+        if len(chosen) == top:
+            break
+    return chosen
+
+
 def paths_chart(results: ClassResults, refs: pd.DataFrame, refs_weeks: pd.DataFrame,
                 top: int = 3, width: int = 420) -> alt.VConcatChart:
     """Control and inspiration week by week (default scenario, mean over runs) for the best
-    ``top`` policies of the class that differ from each other and from the Navigator, with the
-    Navigator dashed and the market shock shaded."""
-    default = results.policies[results.policies["scenario"] == "default"]
-    navigator_revenue = float(refs.loc[(refs["manager"] == "Navigator")
-                                       & (refs["scenario"] == "default"), "revenue"].iloc[0])
-    best = default.assign(key=default["revenue"].round(0)).sort_values(
-        "revenue", ascending=False).drop_duplicates("key")
-    best = best[(best["revenue"] - navigator_revenue).abs() > 0.5].head(top)
-    names = best["student"].tolist()
+    distinct policies of the class (:func:`best_distinct`), with the Navigator dashed and the
+    market shock shaded."""
+    names = best_distinct(results, refs, refs_weeks, top)
     weeks = pd.concat([results.weeks[results.weeks["student"].isin(names)],
                        refs_weeks[["student", "week", "control", "inspiration"]]])
     shock = Scenario.default()
@@ -296,22 +440,57 @@ def paths_chart(results: ClassResults, refs: pd.DataFrame, refs_weeks: pd.DataFr
 
 
 # -- making the debrief ------------------------------------------------------------------------
+OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+"""nbconvert's JupyterLab page without the scripts it loads from a CDN (require.js, MathJax,
+Mermaid, the widget manager): the debrief has no widgets, no maths and no diagrams, and its
+charts are PNGs, so the page works offline, on a projector's laptop without network."""
+
+
+def html_export(nb: Any) -> str:
+    """The executed debrief as a single HTML page that loads nothing from the network."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", template_file="debrief_offline.html.j2",
+                            extra_loaders=[DictLoader({"debrief_offline.html.j2":
+                                                       OFFLINE_TEMPLATE})],
+                            embed_images=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def with_results(nb: Any, results: Path) -> None:
+    """Write the results folder's absolute path into the notebook's first code cell, so that
+    the notebook re-runs on the same class wherever it is opened (with SHOW_NAMES = True, say)."""
+    cell = next(c for c in nb.cells if c.cell_type == "code")
+    if RESULTS_LINE not in cell.source:
+        raise ValueError(f"instructor/debrief.md's first code cell has no line {RESULTS_LINE!r}")
+    cell.source = cell.source.replace(RESULTS_LINE,
+                                      f"RESULTS = Path({str(Path(results).resolve())!r})")
+
+
 def execute(results: Path | None, target: Path, html: bool = False) -> Path:
     """Run ``instructor/debrief.md`` on a results folder (None: the example's) and write the
-    executed notebook."""
+    executed notebook (and, with ``html``, an offline HTML page beside it)."""
     import jupytext
     import nbformat
     from nbclient import NotebookClient
 
     nb = jupytext.read(INSTRUCTOR / "debrief.md")
-    if results is None:
-        os.environ.pop("DEBRIEF_RESULTS", None)
-    else:
-        os.environ["DEBRIEF_RESULTS"] = str(Path(results).resolve())
+    if results is not None:
+        with_results(nb, results)
+        class_salt(Path(results))
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cwd = INSTRUCTOR if results is None else target.parent.resolve()
     NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
                    store_widget_state=False,
-                   resources={"metadata": {"path": str(INSTRUCTOR)}}).execute()
+                   resources={"metadata": {"path": str(cwd)}}).execute()
     for i, cell in enumerate(nb.cells):
         cell.id = f"debrief-{i:03d}"
         cell.metadata.pop("execution", None)
@@ -321,13 +500,9 @@ def execute(results: Path | None, target: Path, html: bool = False) -> Path:
     nb.metadata.pop("widgets", None)
     nb.metadata["debrief"] = {"source": "instructor/debrief.md",
                               "generated_by": "python -m teamsim.instructor.debrief (make debrief)"}
-    target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     if html:
-        from nbconvert import HTMLExporter
-
-        body, _ = HTMLExporter().from_notebook_node(nb)
-        target.with_suffix(".html").write_text(body, "utf-8")
+        target.with_suffix(".html").write_text(html_export(nb), "utf-8")
     return target
 
 
@@ -356,9 +531,10 @@ def example(cell_timeout: float = 60.0) -> None:
         module.write(folder)
         bundle, rows = grade_folder(folder, CAPSTONE, cell_timeout=cell_timeout)
         with tempfile.TemporaryDirectory(prefix="debrief-out-") as out:
-            paths = write_results(bundle, rows, Path(out))
+            paths = write_results(bundle, rows, Path(out), folder=folder, roster=EXAMPLE_ROSTER,
+                                  title=EXAMPLE_TITLE)
             EXAMPLE_RESULTS.mkdir(parents=True, exist_ok=True)
-            for kind in ("grades", "policies", "policy_weeks"):
+            for kind in ("grades", "policies", "policy_weeks", "canvas", "moodle", "report"):
                 (EXAMPLE_RESULTS / paths[kind].name).write_bytes(paths[kind].read_bytes())
     target = execute(None, INSTRUCTOR / "debrief.ipynb")
     print(f"wrote {EXAMPLE_RESULTS.relative_to(ROOT)}/ and {target.relative_to(ROOT)}")
@@ -372,6 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="results folder (default: SUBMISSIONS-grades)")
     parser.add_argument("--regrade", action="store_true", help="grade again even if the "
                         "results are newer than every submission")
+    parser.add_argument("--roster", type=Path, help="class list, as for tools/grade.py")
     args = parser.parse_args(argv)
     if args.submissions is None:
         example()
@@ -379,7 +556,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out or default_out(args.submissions)
     if args.regrade or not graded_since(args.submissions, out):
         bundle, rows = grade_folder(args.submissions, CAPSTONE)
-        write_results(bundle, rows, out)
+        paths = write_results(bundle, rows, out, folder=args.submissions, roster=args.roster)
+        print(paths["report"].read_text("utf-8"), end="")
     target = execute(out, out / "debrief.ipynb", html=True)
     print(f"wrote {target} and {target.with_suffix('.html')}")
     return 0

@@ -4,13 +4,18 @@
 folder (``folder-grades/``, so that students' work and marks stay wherever the instructor keeps
 them, outside the repository):
 
-- ``grades.csv``: one row per file in the folder, a column per auto-graded question (public and
-  hidden tests together), ``total``, ``possible``, ``percentage`` and a ``status`` that says in
-  words what went wrong, if anything;
+- ``grades.csv``: one row per file in the folder (and, with ``--roster``, per student who
+  handed in nothing), the student's name and ids, a column per auto-graded question (public and
+  hidden tests together) and per written one, ``total``, ``possible``, ``percentage``, a
+  ``status`` that says in words what went wrong, if anything ("not attempted" for a notebook
+  handed in untouched), and ``marking`` (what is left to mark by hand);
 - ``feedback.csv``: per submission and question, the points, whether the public and the hidden
   tests passed, and the friendly message of the exercise check;
-- ``written_answers.csv``: the open-ended answers, one row per submission and question, with an
-  empty ``points`` column to fill in with the rubric of the instructor guide;
+- ``written_answers.csv``: the open-ended answers, one row per submission and question, with a
+  ``points`` column to fill in with the rubric of the instructor guide (kept when grading again;
+  see :mod:`teamsim.instructor.gradebook`);
+- with ``--roster``, ``canvas.csv`` and ``moodle.csv`` for the LMS gradebook imports, and in any
+  case ``report.txt`` (files matched, students missing, marks kept);
 - for the capstone, ``policies.csv`` and ``policy_weeks.csv``: each student's policy run on the
   shared scenarios, which the class debrief reads.
 
@@ -86,6 +91,7 @@ from typing import TYPE_CHECKING
 from teamsim.analysis.measures import capstone_year
 from teamsim.course.book import REPO
 from teamsim.course.checks import EXERCISES, Feedback, check
+from teamsim.instructor import gradebook
 from teamsim.instructor.sandbox import FILE_SIZE_MB, PROCESSES, SANDBOX_UID
 
 if TYPE_CHECKING:  # the worker imports nbformat only when it needs it
@@ -830,32 +836,80 @@ def fmt(x: float) -> str:
     return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as out:
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]],
+              bom: bool = False) -> None:
+    """A CSV file in UTF-8; with ``bom``, a byte-order mark first, for Excel (the files an
+    instructor opens: grades, feedback, written answers)."""
+    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
 
 
-def write_results(bundle: Bundle, rows: Sequence[Row], out: Path) -> dict[str, Path]:
-    """Write the grades and the files beside them; return their paths by kind."""
+def attempt_statuses(bundle: Bundle, rows: Sequence[Row], folder: Path,
+                     released: Path | None = None) -> dict[str, str]:
+    """Statuses that say "not attempted" for a graded notebook whose answers are all as handed
+    out (compared with the released notebook, ``notebooks/NAME.ipynb`` by default)."""
+    released = released or ROOT / "notebooks" / f"{bundle.name}.ipynb"
+    if not released.is_file():
+        return {}
+    handed_out = read_submission(released).cells
+    answers = [c for q in bundle.questions for c in q.answer_cells]
+    paths = {name: path for name, path, _ in submissions_in(folder) if path is not None}
+    statuses = {}
+    for row in rows:
+        path = paths.get(row.submission)
+        if path is None or not (row.status == "ok" or row.status.startswith("graded")):
+            continue
+        try:
+            cells = read_submission(path).cells
+        except (NotGradable, OSError):
+            continue
+        if gradebook.untouched(cells, handed_out, answers):
+            statuses[row.submission] = gradebook.NOT_ATTEMPTED
+    return statuses
+
+
+def write_results(bundle: Bundle, rows: Sequence[Row], out: Path, folder: Path | None = None,
+                  roster: Path | None = None, released: Path | None = None,
+                  title: str | None = None) -> dict[str, Path]:
+    """Write the grades and the files beside them; return their paths by kind.
+
+    With the submissions ``folder``, an untouched notebook's status says "not attempted";
+    with a ``roster`` (see :mod:`teamsim.instructor.gradebook`), grades.csv names the students
+    and ``canvas.csv`` and ``moodle.csv`` are written for the LMS, under ``title`` (default: the
+    assignment's name). Points already entered in ``written_answers.csv`` are kept (the old
+    sheet is backed up first) and counted in the totals; ``report.txt`` says what was kept and
+    matched."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {"grades": out / "grades.csv", "feedback": out / "feedback.csv",
-             "written": out / "written_answers.csv"}
-    questions = [q.name for q in bundle.auto]
-    write_csv(paths["grades"], ["submission", *questions, "total", "possible", "percentage",
-                                "status"],
-              ([r.submission, *(fmt(r.scores.get(q, 0.0)) for q in questions), fmt(r.total),
-                fmt(bundle.possible), f"{100 * r.total / bundle.possible:.1f}", r.status]
-               for r in rows))
+             "written": out / "written_answers.csv", "report": out / "report.txt"}
+    students = gradebook.read_roster(roster) if roster else None
+    matching = gradebook.match([r.submission for r in rows], students) if students else None
+    statuses = attempt_statuses(bundle, rows, folder, released) if folder else {}
+    marks = gradebook.merge_marks(
+        [{"submission": r.submission, "question": q.name, "possible": fmt(q.points),
+          "points": "", "answer": r.written.get(q.name, "")} for r in rows for q in bundle.manual],
+        paths["written"])
+    columns = [*gradebook.WRITTEN_COLUMNS, *marks.extra_columns]
+    write_csv(paths["written"], columns, ([m.get(c, "") for c in columns] for m in marks.rows),
+              bom=True)
+    header, table = gradebook.grades_table(
+        rows, [(q.name, q.points) for q in bundle.auto], [(q.name, q.points) for q in
+                                                          bundle.manual],
+        marks, statuses, matching)
+    write_csv(paths["grades"], header, table, bom=True)
     write_csv(paths["feedback"], ["submission", "question", "points", "possible",
                                   "public_passed", "hidden_passed", "message"],
               ([r.submission, f["question"], fmt(f["points"]), fmt(f["possible"]),
                 f["public_passed"], f["hidden_passed"], f["message"]]
-               for r in rows for f in r.feedback))
-    write_csv(paths["written"], ["submission", "question", "possible", "points", "answer"],
-              ([r.submission, q.name, fmt(q.points), "", r.written.get(q.name, "")]
-               for r in rows for q in bundle.manual))
+               for r in rows for f in r.feedback), bom=True)
+    if students is not None and matching is not None:
+        records = [dict(zip(header, line)) for line in table]
+        paths.update(gradebook.lms_exports(records, students, matching, title or bundle.name,
+                                           out))
+    report = [*(matching.report() if matching else []), *marks.report()]
+    paths["report"].write_text("\n".join(report) + "\n", "utf-8")
     if bundle.name == CAPSTONE:
         paths.update(write_policies(rows, out))
     paths.update(write_outputs(rows, out))
@@ -889,6 +943,16 @@ def write_outputs(rows: Sequence[Row], out: Path) -> dict[str, Path]:
             parts.append(f"===== {title} ({total} bytes{cut}) =====\n{text}")
         (folder / f"{row.submission}.txt").write_text("\n".join(parts), "utf-8")
     return {"output": folder}
+
+
+def check_roster(parser: argparse.ArgumentParser, roster: Path | None) -> Path | None:
+    """Read the roster before grading, so that a bad one stops the run at once."""
+    if roster is not None:
+        try:
+            gradebook.read_roster(roster)
+        except (gradebook.RosterError, OSError) as error:
+            parser.error(f"--roster: {error}")
+    return roster
 
 
 def default_out(folder: Path) -> Path:
@@ -928,6 +992,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "say they are)")
     parser.add_argument("--out", type=Path, help="folder for grades.csv and the rest "
                         "(default: SUBMISSIONS-grades beside the folder)")
+    parser.add_argument("--roster", type=Path, help="class list (CSV: name, student_id, email "
+                        "and/or login): names the students in grades.csv, lists who submitted "
+                        "nothing, and writes canvas.csv and moodle.csv for the LMS")
+    parser.add_argument("--lms-title", help="the assignment's name in the LMS, for the score "
+                        "column of canvas.csv and moodle.csv (default: the assignment)")
     parser.add_argument("--jobs", type=int, default=JOBS, help="submissions graded at a time")
     parser.add_argument("--timeout", type=float, default=SUBMISSION_TIMEOUT_S,
                         help="seconds one submission may take in all")
@@ -967,13 +1036,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.submissions is None:
         parser.error("give the folder of submissions (or --benchmark N)")
+    roster = check_roster(parser, args.roster)
     bundle, rows = grade_folder(args.submissions, args.assignment, args.jobs, args.timeout,
                                 args.cell_timeout, args.grading_dir, memory_gb=args.memory_gb,
                                 unsafe_no_sandbox=args.unsafe_no_sandbox)
-    paths = write_results(bundle, rows, args.out or default_out(args.submissions))
-    ok = sum(r.status == "ok" for r in rows)
+    paths = write_results(bundle, rows, args.out or default_out(args.submissions),
+                          folder=args.submissions, roster=roster, title=args.lms_title)
+    with open(paths["grades"], newline="", encoding="utf-8-sig") as written:
+        statuses = [r["status"] for r in csv.DictReader(written) if r["submission"]]
+    ok = statuses.count("ok")
     print(f"\n{len(rows)} submissions of {bundle.name}: {ok} ok, {len(rows) - ok} with a "
-          f"problem (see the status column).")
+          f"problem or not attempted (see the status column).")
+    print(paths["report"].read_text("utf-8"), end="")
     for kind, path in paths.items():
         print(f"  {kind:<13} {path}")
     return 0
