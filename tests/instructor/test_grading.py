@@ -258,7 +258,9 @@ def test_a_cell_that_asks_for_too_much_memory_gets_a_memory_error(tmp_path, exam
                                       extra="blob = bytearray(16 * 1024**3)"),
                    folder / "greedy.ipynb")
     bundle, (row,) = grade_folder(folder, CAPSTONE, progress=None, grading_dir=grading_dir)
-    assert "cell 6 (`blob = bytearray(16 * 1024**3)`) raised MemoryError" in row.status
+    extra = example.released().cells.index(example.cell(example.released(),
+                                                        example.POLICY_CELL)) + 2
+    assert f"cell {extra} (`blob = bytearray(16 * 1024**3)`) raised MemoryError" in row.status
     assert row.total == bundle.possible
 
 
@@ -311,10 +313,12 @@ def test_a_missing_bundle_says_to_run_make_workbook(tmp_path):
         grade_folder(folder, CAPSTONE, grading_dir=tmp_path / "nowhere", progress=None)
 
 
-def test_bundle_manifest_lists_points_and_graded_cells(bundle):
+def test_bundle_manifest_lists_points_and_graded_cells(bundle, example):
     info = json.loads((bundle.path / "bundle.json").read_text())
     assert info["assignment"] == CAPSTONE
     auto = {q["name"]: q for q in info["questions"] if not q["manual"]}
-    assert auto["policy_runs"]["answer_cells"] == ["06-004"]
-    assert auto["policy_runs"]["check_cells"] == ["06-005"]
+    check_cell = next(c.id for c in example.released().cells
+                      if c.source == 'check("policy_runs")')
+    assert auto["policy_runs"]["answer_cells"] == [example.POLICY_CELL]
+    assert auto["policy_runs"]["check_cells"] == [check_cell]
     assert all(q["hidden"] > 0 and q["public"] > 0 for q in auto.values())

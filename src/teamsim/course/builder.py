@@ -10,7 +10,7 @@ How the rules are kept: a widget's state is not saved with a notebook, and the i
 the ``.ipynb`` alone in a fresh kernel, so the rules live in the notebook as text. The builder
 shows them as a cell, ``my_rules = {...}`` (JSON, which is also Python), with a button that
 copies it (:class:`CopyBox`); pasted over the ``my_rules = None`` cell, they are part of the
-notebook, and :func:`graded_policy` (run after the coded route's cell) makes them the graded
+notebook, and :func:`use_rules` (run after the coded route's cell) makes them the graded
 ``my_policy``.
 """
 
@@ -59,17 +59,22 @@ def cell_text(policy: RulePolicy) -> str:
             f"    \"otherwise\": {json.dumps(policy.otherwise.to_data())}\n}}")
 
 
-def graded_policy(rules: object, coded: object) -> object:
-    """The capstone's ``my_policy``: the rules built with the form if ``my_rules`` holds any,
-    else the coded ``my_policy``; prints which one it is."""
+def use_rules(rules: object, namespace: dict[str, Any]) -> None:
+    """Make the rules built with the form the notebook's ``my_policy`` (in ``namespace``, the
+    notebook's globals), or, if ``my_rules`` is None, leave the coded ``my_policy`` alone; print
+    which one is graded.
+
+    The cell that calls it assigns nothing itself, so the grader still tells a renamed or
+    deleted ``def my_policy`` from a policy built with the form.
+    """
     if rules is None:
         print("my_policy is your code above (my_rules is None: no rules from the form).")
-        return coded
+        return
     policy = rule_policy(rules)  # type: ignore[arg-type]
+    namespace["my_policy"] = policy
     count = len(policy.rules)
     print(f"my_policy is the {count} rule{'s' * (count != 1)} you built with the form, and "
           "otherwise. (To use your code above instead, set my_rules = None and run again.)")
-    return policy
 
 
 @cache
@@ -349,4 +354,4 @@ class RulesForm:
 
 
 __all__ = ["STARTER", "ActionPicker", "CopyBox", "RuleRow", "RulesForm", "cell_text",
-           "check_preview", "graded_policy"]
+           "check_preview", "use_rules"]
