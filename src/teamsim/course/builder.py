@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import traitlets
 
 from teamsim.analysis.measures import CAPSTONE_RUNS, CAPSTONE_SEED, UNSEEN, capstone_run
-from teamsim.model import STYLES, Policy, Scenario, Style
+from teamsim.model import STYLES, Batch, Policy, Scenario, Style, batch
 from teamsim.model.rules import MAX_RULES, MAX_WEEKS, MEASURES, RuleError, RulePolicy, rule_policy
 
 STARTER: dict[str, Any] = {
@@ -75,6 +75,14 @@ def use_rules(rules: object, namespace: dict[str, Any]) -> None:
     count = len(policy.rules)
     print(f"my_policy is the {count} rule{'s' * (count != 1)} you built with the form, and "
           "otherwise. (To use your code above instead, set my_rules = None and run again.)")
+
+
+@cache
+def compared_run(scenario: str) -> Batch:
+    """The fixed styles of :data:`COMPARED` on a named scenario, with the checks' runs and
+    seed (so the chart's year and the checks' figures agree)."""
+    return batch(tuple(COMPARED.values()), Scenario.named(scenario), runs=CAPSTONE_RUNS,
+                 seed=CAPSTONE_SEED)
 
 
 @cache
@@ -205,9 +213,10 @@ class RuleRow:
         self.on_change = on_change
         self._holding = False
         self.number = _label("", "28px")
-        self.measure = widgets.Dropdown(options={m.label: m.name for m in MEASURES.values()},
+        self.measure = widgets.Dropdown(options={m.short: m.name for m in MEASURES.values()},
                                         value=data["when"], description="If",
-                                        layout=widgets.Layout(width="360px"))
+                                        style={"description_width": "initial"},
+                                        layout=widgets.Layout(width="250px"))
         self.compare = widgets.Dropdown(options=["below", "above"], value=data["is"],
                                         description="is", style={"description_width": "initial"},
                                         layout=widgets.Layout(width="110px"))
@@ -215,14 +224,14 @@ class RuleRow:
                                              style={"description_width": "initial"},
                                              layout=widgets.Layout(width="270px"))
         self.weeks = widgets.IntSlider(data.get("weeks", 1), min=1, max=MAX_WEEKS,
-                                       description="for weeks running", continuous_update=False,
+                                       description="Weeks running", continuous_update=False,
                                        style={"description_width": "initial"},
                                        layout=widgets.Layout(width="300px"))
         self.action = ActionPicker(data["use"], on_change)
         self.up = widgets.Button(description="Move up", tooltip="Try this rule earlier",
                                  layout=widgets.Layout(width="90px"))
         self.remove = widgets.Button(description="Remove", tooltip="Remove this rule",
-                                     button_style="warning", layout=widgets.Layout(width="90px"))
+                                     layout=widgets.Layout(width="90px"))
         self.up.on_click(lambda _: on_up(self))
         self.remove.on_click(lambda _: on_remove(self))
         self._set_range(data["value"])
@@ -353,5 +362,5 @@ class RulesForm:
                                             for s in self.policy.words()) + "</ol>"
 
 
-__all__ = ["STARTER", "ActionPicker", "CopyBox", "RuleRow", "RulesForm", "cell_text",
-           "check_preview", "use_rules"]
+__all__ = ["COMPARED", "STARTER", "ActionPicker", "CopyBox", "RuleRow", "RulesForm", "cell_text",
+           "check_preview", "compared_run", "use_rules"]

@@ -30,7 +30,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from teamsim.analysis.measures import TIERS, skill_tier, snap, style_grid
+from teamsim.analysis.measures import TIERS, capstone_run, skill_tier, snap, style_grid
 from teamsim.charts import bars, label, lines_over_time, named, ring_layer, style_map
 from teamsim.course.builder import (
     CHECKS_HEADING,
@@ -40,6 +40,7 @@ from teamsim.course.builder import (
     RulesForm,
     cell_text,
     check_preview,
+    compared_run,
 )
 from teamsim.course.livechart import LiveChart
 from teamsim.model import (
@@ -730,9 +731,9 @@ class PolicyBuilder(Dashboard):
     """
 
     title = "Build your policy from rules"
-    caption = (f"Revenue and engagement by week, and the control and inspiration each manager "
-               f"chose, on the scenario you pick: your rules in black ({POLICY_RUNS} runs), "
-               f"the fixed styles on the same teams ({RUNS} runs); the grey band is the shock.")
+    caption = ("Revenue and engagement by week, and the control and inspiration each manager "
+               "chose, on the scenario you pick: your rules in black, the fixed styles on the "
+               "same teams, with the runs and seed of the checks; the grey band is the shock.")
     metrics = Capstone.metrics
 
     def __init__(self, rules: RulePolicy | Mapping | str | None = None) -> None:
@@ -769,11 +770,10 @@ class PolicyBuilder(Dashboard):
 
     def compute(self, scenario: str) -> Frames:
         where = Scenario.named(scenario)
-        mine = result_frame(simulate(self.policy, where, runs=POLICY_RUNS, seed=SEED),
-                            "Your rules", self.metrics)
+        mine = result_frame(capstone_run(self.policy, scenario), "Your rules", self.metrics)
         # the fixed styles' weekly lines and dials, drawn as the capstone dashboard draws them
-        run = reference(tuple(COMPARED.values()), where)
-        fixed = Capstone.fixed_frame(cast(Capstone, self), run, list(COMPARED))
+        fixed = Capstone.fixed_frame(cast(Capstone, self), compared_run(scenario),
+                                     list(COMPARED))
         return {"lines": pd.concat([mine, fixed], ignore_index=True), "band": shock_band(where)}
 
     def build(self, data: Frames) -> alt.TopLevelMixin:

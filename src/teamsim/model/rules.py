@@ -50,7 +50,10 @@ class Measure:
     """Something a rule can look at, read from a :class:`~teamsim.PolicyState`."""
 
     name: str
+    short: str
+    """A few words, for a menu."""
     label: str
+    """What it is, for a sentence."""
     low: float
     high: float
     default: float
@@ -84,16 +87,18 @@ def staffing(state: PolicyState) -> np.ndarray:
 
 
 MEASURES: dict[str, Measure] = {m.name: m for m in (
-    Measure("attainment", "attainment (rolling quarter, 100% = on quota)", 0.0, 2.0, 0.8,
-            percent=True, history=True, read=lambda s: s.attainment),
-    Measure("engagement_pulse", "the engagement pulse (0 to 1)", 0.0, 1.0, 0.55,
-            percent=False, history=True, read=lambda s: s.engagement_pulse),
-    Measure("revenue_vs_best", f"revenue against its best {BEST_RUN}-week run", 0.0, 1.5, 0.8,
+    Measure("attainment", "attainment", "attainment (rolling quarter, 100% = on quota)",
+            0.0, 2.0, 0.8, percent=True, history=True, read=lambda s: s.attainment),
+    Measure("engagement_pulse", "engagement pulse", "the engagement pulse (0 to 1)",
+            0.0, 1.0, 0.55, percent=False, history=True, read=lambda s: s.engagement_pulse),
+    Measure("revenue_vs_best", "revenue against its best run",
+            f"revenue against its best {BEST_RUN}-week run", 0.0, 1.5, 0.8,
             percent=True, history=True, read=revenue_against_best),
-    Measure("staffing", "staffing (reps in post per position)", 0.0, 1.0, 0.9,
-            percent=True, history=True, read=staffing),
-    Measure("market", "the market (industry reports, 1.00 = a normal week)", 0.0, 2.0, 0.95,
-            percent=False, history=False, read=lambda s: np.array([s.market])),
+    Measure("staffing", "staffing", "staffing (reps in post per position)",
+            0.0, 1.0, 0.9, percent=True, history=True, read=staffing),
+    Measure("market", "market (this week)", "the market (industry reports, 1.00 = a normal "
+            "week)", 0.0, 2.0, 0.95, percent=False, history=False,
+            read=lambda s: np.array([s.market])),
 )}
 """What a rule may look at: only what a manager sees (see :class:`~teamsim.PolicyState`)."""
 COMPARISONS = ("below", "above")
