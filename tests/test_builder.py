@@ -267,6 +267,7 @@ def test_use_rules_makes_the_rules_my_policy_or_leaves_the_code(capsys):
     assert "my_policy is your code above" in capsys.readouterr().out
     use_rules(STARTER, namespace)
     assert namespace["my_policy"] == rule_policy(STARTER)
-    assert "the 2 rules you built with the form" in capsys.readouterr().out
+    assert "the rules you built with the form (2 rules and an otherwise)" in (
+        capsys.readouterr().out)
     with pytest.raises(RuleError, match="got 'Coachh'"):
         use_rules({"rules": [], "otherwise": "Coachh"}, namespace)

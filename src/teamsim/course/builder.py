@@ -73,8 +73,9 @@ def use_rules(rules: object, namespace: dict[str, Any]) -> None:
     policy = rule_policy(rules)  # type: ignore[arg-type]
     namespace["my_policy"] = policy
     count = len(policy.rules)
-    print(f"my_policy is the {count} rule{'s' * (count != 1)} you built with the form, and "
-          "otherwise. (To use your code above instead, set my_rules = None and run again.)")
+    print(f"my_policy is the rules you built with the form ({count} rule{'s' * (count != 1)} "
+          "and an otherwise). To use your code above instead, set my_rules = None and run "
+          "the cells again.")
 
 
 @cache
@@ -100,13 +101,13 @@ def check_preview(policy: Policy) -> list[str]:
     fixed = _fixed_year("default")
     best = max(fixed, key=fixed.__getitem__)
     mine = year("default")
-    verdict = "ahead of" if mine > fixed[best] else "behind"
+    verdict = "ahead of" if mine >= fixed[best] else "behind"  # as the check judges
     lines.append(f"Default scenario: your rules ${mine:,.0f}k, {verdict} the best named style "
                  f"(the {best}, ${fixed[best]:,.0f}k).")
     for scenario in UNSEEN:
         coach = _fixed_year(scenario)["Coach"]
         mine = year(scenario)
-        verdict = "ahead of" if mine > coach else "behind"
+        verdict = "ahead of" if mine >= coach else "behind"
         lines.append(f"{Scenario.LABELS[scenario].capitalize()}: your rules ${mine:,.0f}k, "
                      f"{verdict} the Coach (${coach:,.0f}k).")
     return lines
