@@ -22,7 +22,18 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASED = ROOT / "notebooks" / "06_capstone.ipynb"
-POLICY_CELL, RESULTS_CELL, WRITTEN_CELL = "06-004", "06-015", "06-018"
+
+
+def answer_cell(starts: str, kind: str = "code") -> str:
+    """The id of the released notebook's answer cell whose text starts with ``starts`` (found
+    by its text: inserting a cell above it changes its id)."""
+    nb = nbformat.read(RELEASED, as_version=4)
+    return next(c.id for c in nb.cells if c.cell_type == kind and c.source.startswith(starts)
+                and "otter_answer_cell" in c.metadata.get("tags", []))
+
+
+POLICY_CELL, RESULTS_CELL = answer_cell("def my_policy"), answer_cell("results = ...")
+WRITTEN_CELL = answer_cell("_Type your answer here", "markdown")
 
 RESULTS = '''policies = {"Your policy": my_policy, "Navigator": navigator}
 rows = {name: {s: simulate(policy, Scenario.named(s), runs=30, seed=8).summary()["revenue"].iloc[0]

@@ -262,7 +262,9 @@ def test_a_cell_that_asks_for_too_much_memory_gets_a_memory_error(tmp_path, exam
                                       extra="blob = bytearray(16 * 1024**3)"),
                    folder / "greedy.ipynb")
     bundle, (row,) = grade_folder(folder, CAPSTONE, progress=None, grading_dir=grading_dir)
-    assert "cell 6 (`blob = bytearray(16 * 1024**3)`) raised MemoryError" in row.status
+    extra = example.released().cells.index(example.cell(example.released(),
+                                                        example.POLICY_CELL)) + 2
+    assert f"cell {extra} (`blob = bytearray(16 * 1024**3)`) raised MemoryError" in row.status
     assert row.total == bundle.possible
 
 
@@ -315,12 +317,16 @@ def test_a_missing_bundle_says_to_run_make_workbook(tmp_path):
         grade_folder(folder, CAPSTONE, grading_dir=tmp_path / "nowhere", progress=None)
 
 
-def test_bundle_manifest_lists_points_and_graded_cells(bundle):
+def test_bundle_manifest_lists_points_and_graded_cells(bundle, example):
     info = json.loads((bundle.path / "bundle.json").read_text())
     assert info["assignment"] == CAPSTONE
     auto = {q["name"]: q for q in info["questions"] if not q["manual"]}
-    assert auto["policy_runs"]["answer_cells"] == ["06-004"]
-    assert auto["policy_runs"]["check_cells"] == ["06-005"]
+    from teamsim.instructor.grading import is_check
+
+    check_cell = next(c.id for c in example.released().cells
+                      if is_check(c.source) and 'check("policy_runs")' in c.source)
+    assert auto["policy_runs"]["answer_cells"] == [example.POLICY_CELL]
+    assert auto["policy_runs"]["check_cells"] == [check_cell]
     assert all(q["hidden"] > 0 and q["public"] > 0 for q in auto.values())
 
 
@@ -428,6 +434,10 @@ def test_a_bundle_that_changes_while_grading_is_a_loud_error(tmp_path, monkeypat
 @pytest.mark.parametrize("source, expected", [
     ('check("policy_runs")', True), ("check('results_table')\n", True),
     ('x = check("policy_runs")', False), ('check("a")\nx = 1', False), ("check(name)", False),
+    ('from teamsim.course.checks import check\n\ncheck("policy_runs")', True),
+    ('from evil import check\ncheck("policy_runs")', False),
+    ('from teamsim.course.checks import check as c\ncheck("policy_runs")', False),
+    ('from teamsim.course.checks import check, EXERCISES\ncheck("policy_runs")', False),
 ])
 def test_only_pure_check_cells_are_left_to_the_grader(source, expected):
     from teamsim.instructor.grading import is_check

@@ -30,8 +30,18 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from teamsim.analysis.measures import TIERS, skill_tier, snap, style_grid
+from teamsim.analysis.measures import TIERS, capstone_run, skill_tier, snap, style_grid
 from teamsim.charts import bars, label, lines_over_time, named, ring_layer, style_map
+from teamsim.course.builder import (
+    CHECKS_HEADING,
+    COMPARED,
+    HOW_KEPT,
+    CopyBox,
+    RulesForm,
+    cell_text,
+    check_preview,
+    compared_run,
+)
 from teamsim.course.livechart import LiveChart
 from teamsim.model import (
     CHEERLEADER,
@@ -51,6 +61,7 @@ from teamsim.model import (
     simulate,
     switch_at,
 )
+from teamsim.model.rules import RulePolicy
 
 RUNS = 30
 """Monte-Carlo runs behind every live line: enough to see the pattern, fast enough to drag."""
@@ -713,6 +724,82 @@ class Capstone(Dashboard):
                 + "." + note)
 
 
+class PolicyBuilder(Dashboard):
+    """The capstone's policy builder: rules in a form, their year beside the fixed styles.
+
+    ``rules`` is what the notebook's ``my_rules`` holds (None: the form's starting rules). Every
+    change of a rule redraws the year, says the rules in words, previews the checks and shows
+    the rules as the cell to paste into the notebook (see :mod:`teamsim.course.builder`).
+    """
+
+    title = "Build your policy from rules"
+    caption = ("Revenue and engagement by week, and the control and inspiration each manager "
+               "chose, on the scenario you pick: your rules in black, the fixed styles on the "
+               "same teams, with the runs and seed of the checks; the grey band is the shock.")
+    metrics = Capstone.metrics
+
+    def __init__(self, rules: RulePolicy | Mapping | str | None = None) -> None:
+        self.form = RulesForm(rules, on_change=self.rules_changed)
+        self.policy = self.form.policy
+        super().__init__({"scenario": widgets.Dropdown(
+            options=scenario_options(("default", "deep_shock", "new_team", "large_team",
+                                      "no_shock")), value="default", description="Scenario")})
+        self.preview = widgets.HTML()
+        self.copy = CopyBox()
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<b>{html.escape(self.title)}</b>"),
+            self.form.widget,
+            widgets.HBox(list(self.levers.values())),
+            self.chart,
+            self.readout,
+            widgets.HTML(f"<small>{html.escape(self.caption)}</small>"),
+            widgets.HTML(CHECKS_HEADING),
+            self.preview,
+            widgets.HTML(f"<b>Keep your rules</b><br><small>{HOW_KEPT}</small>"),
+            self.copy,
+        ])
+        self.show()
+
+    def rules_changed(self, policy: RulePolicy) -> None:
+        self.policy = policy
+        self.refresh()
+        self.show()
+
+    def show(self) -> None:
+        self.preview.value = "<ul>" + "".join(f"<li>{html.escape(s)}</li>"
+                                              for s in check_preview(self.policy)) + "</ul>"
+        self.copy.text = cell_text(self.policy)
+
+    def compute(self, scenario: str) -> Frames:
+        where = Scenario.named(scenario)
+        mine = result_frame(capstone_run(self.policy, scenario), "Your rules", self.metrics)
+        # the fixed styles' weekly lines and dials, drawn as the capstone dashboard draws them
+        fixed = Capstone.fixed_frame(cast(Capstone, self), compared_run(scenario),
+                                     list(COMPARED))
+        return {"lines": pd.concat([mine, fixed], ignore_index=True), "band": shock_band(where)}
+
+    def build(self, data: Frames) -> alt.TopLevelMixin:
+        return lines_over_time(data["lines"], self.metrics, shade=data["band"], legend="Manager",
+                               colours={"Your rules": "#000000"})
+
+    def describe(self, data: Frames) -> str:
+        lines = data["lines"]
+        names = list(dict.fromkeys(lines["series"]))
+        return "Year revenue: " + ", ".join(f"{n} ${total(lines, n):,.0f}k" for n in names) + "."
+
+    def __repr__(self) -> str:
+        rules = " ".join(f"{i}. {s}" for i, s in enumerate(self.policy.words(), 1))
+        return f"{super().__repr__()} Your rules: {rules}"
+
+    def snapshot_html(self) -> str:
+        rules = "".join(f"<li>{html.escape(s)}</li>" for s in self.policy.words())
+        checks = "".join(f"<li>{html.escape(s)}</li>" for s in check_preview(self.policy))
+        # one block MathJax skips, as every snapshot is: the previews quote dollar amounts
+        return ("<div class='mathjax_ignore tex2jax_ignore'>"
+                f"<ol>{rules}</ol>{super().snapshot_html()}<ul>{checks}</ul>"
+                f"<pre>{html.escape(cell_text(self.policy))}</pre></div>")
+
+
 # -- every dashboard -------------------------------------------------------------------------------
 DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
     "00 first look": FirstLook,
@@ -727,4 +814,4 @@ DASHBOARDS: dict[str, Callable[[], Dashboard]] = {
 
 
 __all__ = ["DASHBOARDS", "Capstone", "Dashboard", "FirstLook", "Impact", "Landscape", "Leading",
-           "Managing", "Shifting", "StyleSquare"]
+           "Managing", "PolicyBuilder", "Shifting", "StyleSquare"]

@@ -322,15 +322,22 @@ def is_dashboard(source: str) -> bool:
 
 
 def is_check(source: str) -> bool:
-    """True for a cell that only shows an exercise check's feedback: ``check("name")``. The
-    grader runs the same check itself, outside the sandbox, for the points and the message."""
+    """True for a cell that only shows an exercise check's feedback: ``check("name")``, after
+    at most the import of ``check`` itself. The grader runs the same check itself, outside the
+    sandbox, for the points and the message."""
     try:
-        tree = ast.parse(source.strip())
+        body = ast.parse(source.strip()).body
     except SyntaxError:
         return False
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+    if len(body) == 2 and isinstance(body[0], ast.ImportFrom):
+        imported = body[0]
+        if (imported.module != "teamsim.course.checks" or imported.level
+                or [(a.name, a.asname) for a in imported.names] != [("check", None)]):
+            return False
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Expr):
         return False
-    call = tree.body[0].value
+    call = body[0].value
     return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
             and call.func.id == "check" and len(call.args) == 1 and not call.keywords
             and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str))
