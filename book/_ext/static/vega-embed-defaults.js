@@ -273,7 +273,8 @@
       ? container.nextElementSibling : null;
     if (box) return box;
     box = el("div", { class: "chart-extras" });
-    const summary = el("p", { class: "chart-summary", "aria-live": "polite", "aria-atomic": "true" });
+    // a live region only once it holds the first summary: the page's load is not announced
+    const summary = el("p", { class: "chart-summary", "aria-atomic": "true" });
     box.appendChild(summary);
     const details = el("details", { class: "chart-data" });
     const caption = figure && figure.id ? figure.id.replace(/^fig-/, "") : `chart-${++counter}`;
@@ -373,6 +374,10 @@
     });
     details.ontoggle = refresh;
     refresh();
+    if (!summary.hasAttribute("aria-live")) {
+      // set after this frame's text, so that only later changes are announced
+      requestAnimationFrame(() => summary.setAttribute("aria-live", "polite"));
+    }
   }
 
   function availableWidth(container) {
