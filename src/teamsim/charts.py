@@ -468,9 +468,12 @@ def series_explorer(frame: pd.DataFrame, panels: Mapping[str, Sequence[str]],
                     _course(rows[x], rows[c], x, named[c], c) for c in cols))
         return "; ".join(said)
 
+    # The data table's headings: the panel's measure, and the line's name where it has several.
+    headings = {c: LABELS.get(panel, panel) + (f": {named[c]}" if len(cols) > 1 else "")
+                for panel, cols in panels.items() for c in cols}
     chart = grid(charts, columns).add_params(*params.values(), words(
         [{"params": list(sliders), "rows": _per_setting(frame, sliders, say)}], sliders,
-        {**column_labels(frame), **named}))
+        {**column_labels(frame), **headings}))
     return chart.properties(description=description or (
         f"Line charts of {', '.join(LABELS.get(p, p) for p in panels)} by "
         f"{label(x).lower()}, for the setting chosen with the "
