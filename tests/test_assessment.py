@@ -16,6 +16,7 @@ from teamsim.course.assessment import (
     DIALS,
     HANNAH_ON_SAM,
     SAM_ON_SAM,
+    SCALE,
     STATEMENTS,
     STEPS,
     compare,
@@ -164,10 +165,18 @@ def test_the_charts_formula_matches_the_python_scoring():
     square = pd.DataFrame([(c, i, c + i) for c in grid for i in grid],
                           columns=["control", "inspiration", "revenue"])
     spec = charts.self_assessment_map(square, "revenue", STATEMENTS).to_dict()
-    assert len(spec["params"]) == 2 * len(STATEMENTS)
-    for param in spec["params"]:
+    answers = [p for p in spec["params"] if "bind" in p]  # the others carry the page's words
+    assert len(answers) == 2 * len(STATEMENTS)
+    for param in answers:
         assert param["bind"]["name"].startswith(("You: ", "Others: "))
         assert (param["bind"]["min"], param["bind"]["max"], param["bind"]["step"]) == (1, 5, 1)
+    # in the book, labelled answers: a menu of the scale's words, not bare numbers
+    labelled = charts.self_assessment_map(square, "revenue", STATEMENTS, scale=SCALE).to_dict()
+    menus = [p["bind"] for p in labelled["params"] if "bind" in p]
+    assert len(menus) == 2 * len(STATEMENTS)
+    for menu in menus:
+        assert menu["input"] == "select" and menu["options"] == [1, 2, 3, 4, 5]
+        assert menu["labels"] == [f"{n} \u2013 {SCALE[n]}" for n in range(1, 6)]
     expressions = re.findall(r"format\((\(\(.*?\) / 24\)), '\.2f'\)", str(spec))
     rng = np.random.default_rng(11)
     one = {k: int(v) for k, v in zip(STATEMENTS, rng.integers(1, 6, len(STATEMENTS)))}

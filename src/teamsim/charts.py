@@ -7,12 +7,18 @@ share one file; the frame is still needed for slider ranges and column types.
 
 Sliders are Vega-Lite parameters bound to range inputs: they filter precomputed rows in the
 browser, with no kernel. Colours are the Okabe-Ito palette, safe for colour-blind readers.
+
+Charts also carry words for readers who cannot see them (:func:`words`): a summary of what the
+chart shows for each setting of its controls, and each slider's value in words. The book's
+``vega-embed-defaults.js`` reads them and writes the summary under the chart, updated as the
+controls move; a live dashboard ignores them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import altair as alt
 import numpy as np
@@ -111,6 +117,88 @@ def matches(params: Mapping[str, alt.Parameter]) -> str:
     return " && ".join(f"abs(datum['{c}'] - {p.name}) < 1e-6" for c, p in params.items())
 
 
+VALUE_WORDS = {
+    "control": "{value:.1f} (0 is none, 1 the most)",
+    "inspiration": "{value:.1f} (0 is none, 1 the most)",
+    "tailoring": "{value:.1f} (0 is one message for all, 1 fully tailored)",
+    "demand_lost": "{value:.0%} of demand lost",
+    "team_size": "{value:.0f} reps",
+    "switch_week": "week {value:.0f}",
+    "weeks_for_trust_to_build": "{value:.0f} weeks to build trust",
+}
+"""How a slider reads its value out (``aria-valuetext``), by column; others read the number."""
+
+FORMATS = {"revenue": ",.0f", "forecast": ",.0f", "pipeline": ",.0f", "quota": ",.0f",
+           "activities": ",.0f", "revenue_per_rep": ",.0f", "headcount": ".1f",
+           "attrition": ".0%", "at_quota": ".0%", "lost": ".1%", "vs_policy": "+.1%",
+           "gain": ",.0f"}
+"""How summaries write a column's numbers (others: two decimals)."""
+
+
+def number(column: str, value: float) -> str:
+    """A number of ``column`` as a summary writes it: ``number("attrition", 0.18)`` -> '18%'."""
+    name = column
+    while name not in FORMATS and "_" in name:  # "revenue_coach" is written as revenue
+        name = name.rsplit("_", 1)[0]
+    return format(float(value), FORMATS.get(name, ".2f"))
+
+
+def _js_value(value: object) -> object:
+    """A value as JSON carries it (NumPy numbers become Python ones)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _setting(columns: Sequence[str], key: Sequence[object]) -> str:
+    """'Control 0.9, inspiration 0.1' for one setting of the sliders over ``columns``."""
+    parts = [f"{label(c).lower()} "
+             f"{format(float(v), 'g') if isinstance(v, (int, float, np.number)) else v}"
+             for c, v in zip(columns, key, strict=True)]
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _course(xs: pd.Series, ys: pd.Series, x: str, name: str, column: str) -> str:
+    """One line's course in words: where it starts and ends, and its highest point."""
+    xs, ys = xs.reset_index(drop=True), ys.reset_index(drop=True)
+    top = int(ys.idxmax())
+    xl = label(x).lower()
+    return (f"{name} {number(column, ys.iloc[0])} at {xl} {xs.iloc[0]:g}, "
+            f"{number(column, ys.iloc[-1])} at {xl} {xs.iloc[-1]:g}, "
+            f"highest {number(column, ys.iloc[top])} at {xl} {xs.iloc[top]:g}")
+
+
+def _per_setting(frame: pd.DataFrame, columns: Sequence[str],
+                 say: Callable[[pd.DataFrame], str]) -> list[list[object]]:
+    """``[*setting, sentence]`` for each setting of the sliders over ``columns``."""
+    rows = []
+    for key, rows_at in frame.groupby(list(columns), sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append([*(_js_value(k) for k in key), f"{_setting(columns, key)}: {say(rows_at)}."])
+    return rows
+
+
+def words(summaries: Sequence[Mapping[str, object]] = (), sliders: Sequence[str] = (),
+          labels: Mapping[str, str] | None = None) -> alt.Parameter:
+    """A parameter that carries a chart's words for the book (it draws nothing).
+
+    ``summaries`` are ``{"params": [slider names], "rows": [[*values, sentence], ...]}`` (the
+    sentence for each setting) or ``{"signal": name}`` (a parameter whose value is the
+    sentence); ``sliders`` get their value in words from :data:`VALUE_WORDS`; ``labels`` name
+    the data's columns in the "Show the data" table (default: the labels of the columns the
+    summaries use). Several such parameters may sit on one chart; the page joins them.
+    """
+    value = {"summaries": [dict(s) for s in summaries],
+             "valuetext": {c: {"text": VALUE_WORDS[c]} for c in sliders if c in VALUE_WORDS},
+             "labels": dict(labels or {})}
+    digest = hashlib.sha1(json.dumps(value, sort_keys=True).encode()).hexdigest()[:12]
+    return alt.param(name=f"teamsim_words_{digest}", value=value)
+
+
+def column_labels(*frames: pd.DataFrame) -> dict[str, str]:
+    """The labels of the columns of ``frames`` that have one."""
+    return {c: LABELS[c] for f in frames for c in f.columns if c in LABELS}
+
+
 def explorer(frame: pd.DataFrame, metrics: Sequence[str], sliders: Sequence[str],
              x: str = "week", url: str | None = None, description: str = "",
              defaults: Mapping[str, float] | None = None, reference: pd.DataFrame | None = None,
@@ -141,7 +229,14 @@ def explorer(frame: pd.DataFrame, metrics: Sequence[str], sliders: Sequence[str]
                 color="#777777", strokeDash=[4, 3], strokeWidth=1.5).encode(
                 x=f"{x}:Q", y=f"{metric}:Q"))
         panels.append(layered(*layers).properties(width=width, height=height))
-    chart = grid(panels, columns).add_params(*params.values())
+
+    def say(rows: pd.DataFrame) -> str:
+        rows = rows.sort_values(x)
+        return "; ".join(_course(rows[x], rows[m], x, label(m), m) for m in metrics)
+
+    chart = grid(panels, columns).add_params(*params.values(), words(
+        [{"params": list(sliders), "rows": _per_setting(frame, sliders, say)}], sliders,
+        column_labels(frame)))
     return chart.properties(description=description or (
         f"Line charts of {', '.join(label(m).lower() for m in metrics)} by {label(x).lower()} "
         f"for the setting chosen with the {', '.join(label(s).lower() for s in sliders)} "
@@ -181,7 +276,17 @@ def style_map(summary: pd.DataFrame, metric: str, url: str | None = None,
     layers = [heat]
     if marker:
         layers.append(ring_layer(data, size).transform_filter(matches(marker)))
-    return layered(*layers).properties(width=size, height=size, description=description or (
+    chart = layered(*layers)
+    if marker:
+        name = title or label(metric)
+        rows = [[*(_js_value(r[c]) for c in marker),
+                 f"The map at control {r['control']:g}, inspiration {r['inspiration']:g}: "
+                 f"{format(float(r[metric]), fmt)} ({name})."]
+                for _, r in summary.sort_values(list(marker)).iterrows()]
+        chart = chart.add_params(words(
+            [{"params": [p.name for p in marker.values()], "rows": rows}],
+            list(marker), column_labels(summary)))
+    return chart.properties(width=size, height=size, description=description or (
         f"Heat map of {label(metric).lower()} over the square of control (left to right) and "
         f"inspiration (bottom to top)"))
 
@@ -209,7 +314,18 @@ def bars(frame: pd.DataFrame, x: str, y: str, sliders: Sequence[str] = (),
         encoding["xOffset"] = alt.XOffset(f"{color}:N")
     chart = chart.mark_bar().encode(**encoding).properties(width=width, height=height)
     if params:
-        chart = chart.add_params(*params.values())
+        def say(rows: pd.DataFrame) -> str:
+            if color is None:
+                return f"{label(y)} by {label(x).lower()}: " + ", ".join(
+                    f"{r[x]} {number(y, r[y])}" for _, r in rows.iterrows())
+            return f"{label(y)} by {label(x).lower()}: " + "; ".join(
+                f"{kind}: " + ", ".join(f"{r[color]} {number(y, r[y])}"
+                                        for _, r in group.iterrows())
+                for kind, group in rows.groupby(x, sort=False))
+
+        chart = chart.add_params(*params.values(), words(
+            [{"params": list(sliders), "rows": _per_setting(frame, sliders, say)}], sliders,
+            column_labels(frame)))
     return chart.properties(description=description or (
         f"Bar chart of {label(y).lower()} by {label(x).lower()}"
         + (f" for the setting chosen with the {', '.join(label(s).lower() for s in sliders)} "
@@ -339,7 +455,25 @@ def series_explorer(frame: pd.DataFrame, panels: Mapping[str, Sequence[str]],
                 at=params[rule].name).mark_rule(color="#555555", strokeDash=[2, 2]).encode(
                 x="at:Q"))
         charts.append(layered(*layers).properties(width=width, height=height))
-    chart = grid(charts, columns).add_params(*params.values())
+
+    def say(rows: pd.DataFrame) -> str:
+        rows = rows.sort_values(x)
+        said = []
+        for panel, cols in panels.items():
+            title = LABELS.get(panel, panel)
+            if len(cols) == 1:
+                said.append(_course(rows[x], rows[cols[0]], x, title, cols[0]))
+            else:
+                said.append(f"{title}: " + ", ".join(
+                    _course(rows[x], rows[c], x, named[c], c) for c in cols))
+        return "; ".join(said)
+
+    # The data table's headings: the panel's measure, and the line's name where it has several.
+    headings = {c: LABELS.get(panel, panel) + (f": {named[c]}" if len(cols) > 1 else "")
+                for panel, cols in panels.items() for c in cols}
+    chart = grid(charts, columns).add_params(*params.values(), words(
+        [{"params": list(sliders), "rows": _per_setting(frame, sliders, say)}], sliders,
+        {**column_labels(frame), **headings}))
     return chart.properties(description=description or (
         f"Line charts of {', '.join(LABELS.get(p, p) for p in panels)} by "
         f"{label(x).lower()}, for the setting chosen with the "
@@ -352,7 +486,8 @@ def self_assessment_map(summary: pd.DataFrame, metric: str,
                         url: str | None = None, description: str = "",
                         title: str | None = None, fmt: str = ",.0f",
                         unit: tuple[str, str] = ("", ""), size: int = 240,
-                        agree_within: float = 0.1) -> alt.VConcatChart:
+                        agree_within: float = 0.1,
+                        scale: Mapping[int, str] | None = None) -> alt.VConcatChart:
     """The style map with two marks placed, in the browser, by a self-assessment and by the
     same statements answered by others about that manager.
 
@@ -365,15 +500,20 @@ def self_assessment_map(summary: pd.DataFrame, metric: str,
     ringed circle the others' placement, each on the nearest cell of the map's 0.1 grid. Lines
     above the map give both placements, ``metric`` at yours (written as ``unit[0] + value +
     unit[1]``) and, per dial, where the gap is (under ``agree_within`` counts as agreeing).
+    With ``scale`` (the words of each answer, 1 to 5), each statement is a menu of labelled
+    answers ("4 – agree") instead of a slider. The same lines, in words, are the summary the
+    book writes under the chart.
     """
     sliders = {}
     scores: dict[str, dict[str, str]] = {"you": {}, "others": {}}
     for who, prefix, wording in (("you", "", 0), ("others", "their_", 1)):
         for key, item in statements.items():
             name = f"{prefix}{key}"
+            prompt = f"{'You' if who == 'you' else 'Others'}: {item[wording]} "
             sliders[name] = alt.param(name=name, value=3, bind=alt.binding_range(
-                min=1, max=5, step=1,
-                name=f"{'You' if who == 'you' else 'Others'}: {item[wording]} "))
+                min=1, max=5, step=1, name=prompt) if scale is None else alt.binding_select(
+                options=list(range(1, 6)), labels=[f"{n} \u2013 {scale[n]}" for n in range(1, 6)],
+                name=prompt))
         for dial in ("control", "inspiration"):
             terms = [f"({prefix}{key} - 1)" if keyed > 0 else f"(5 - {prefix}{key})"
                      for key, (_, _, on, keyed) in statements.items() if on == dial]
@@ -417,7 +557,24 @@ def self_assessment_map(summary: pd.DataFrame, metric: str,
                                filled=False)]
     square = layered(style_map(summary, metric, url=url, title=title, fmt=fmt, size=size),
                      *marks)
-    return alt.vconcat(readout, square).add_params(*sliders.values()).properties(
+    said = [f"'You place yourself at control ' + format({scores['you']['control']}, '.2f') + "
+            f"', inspiration ' + format({scores['you']['inspiration']}, '.2f') + '.'",
+            f"'Others place you at control ' + format({scores['others']['control']}, '.2f') + "
+            f"', inspiration ' + format({scores['others']['inspiration']}, '.2f') + '.'"]
+    cells = {(round(10 * c), round(10 * i)): float(v)
+             for c, i, v in summary[["control", "inspiration", metric]].itertuples(index=False)}
+    if all((c, i) in cells for c in range(11) for i in range(11)):
+        values = json.dumps([cells[(c, i)] for c in range(11) for i in range(11)])
+        at = (f"round(10 * {scores['you']['control']}) * 11 + "
+              f"round(10 * {scores['you']['inspiration']})")
+        said.append(f"'The map at your placement: ' + {json.dumps(unit[0])} + "
+                    f"format({values}[{at}], '{fmt}') + {json.dumps(unit[1])} + '.'")
+    said += [f"{gap(dial)} + '.'" for dial in ("control", "inspiration")]
+    spoken = alt.param(name="teamsim_self_assessment", expr=" + ' ' + ".join(said))
+    return alt.vconcat(readout, square).add_params(
+        *sliders.values(), spoken,
+        words([{"signal": spoken.name, "depends": list(sliders)}], labels=column_labels(summary)),
+    ).properties(
         description=description or (
             f"A self-assessment on the style map: sliders for {len(statements)} statements, "
             f"answered by you and by others about you, place a square and a circle on the map "
@@ -468,8 +625,24 @@ def scenario_board(square: pd.DataFrame, managers: pd.DataFrame, options: Mappin
         color=alt.Color("manager:N", legend=None, scale=alt.Scale(domain=names, range=palette)),
         tooltip=[alt.Tooltip("manager:N", title="Manager"),
                  alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f")])
+
+    def say(key: str) -> str:
+        cells_at = square[square[choice] == key]
+        best = cells_at.loc[cells_at[metric].idxmax()]
+        ahead = int((cells_at[metric] > 0).sum())
+        bars_at = managers[managers[choice] == key].sort_values(value, ascending=False)
+        return (f"{options[key]}: {ahead} of {len(cells_at)} fixed styles beat {policy}; the "
+                f"best, control {best['control']:g} and inspiration {best['inspiration']:g}, "
+                f"is at {format(float(best[metric]), '+.1%')}. {value_title}: " + ", ".join(
+                    f"{r['manager']} {float(r[value]):,.0f}" for _, r in bars_at.iterrows())
+                + ".")
+
+    spoken = words([{"params": [pick.name], "rows": [[k, say(k)] for k in options]}],
+                   labels={**column_labels(square, managers), metric: f"Against {policy}",
+                           value: value_title})
     return alt.hconcat(layered(heat, beats).properties(width=size, height=size),
-                       bars.properties(width=width, height=size)).add_params(pick).properties(
+                       bars.properties(width=width, height=size)).add_params(
+        pick, spoken).properties(
         description=description or (
             f"For the scenario picked with the radio buttons: a map of every fixed style's "
             f"{value_title.lower()} against {policy}, and bars for the named managers"))
