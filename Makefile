@@ -101,10 +101,11 @@ lint: venv
 
 test-model: venv
 	$(PY) -m pytest tests --ignore=tests/browser --ignore=tests/notebooks --ignore=tests/lab \
-	  --ignore=tests/instructor -m "not browser" -q
+	  --ignore=tests/instructor -m "not browser" -q -n 2
 
 # The built book in a real browser: offline, no console errors, charts draw, sliders work, axe.
-# Two pytest-xdist workers: a page test mostly waits on the browser, so two overlap well.
+# Two pytest-xdist workers here and in the other test stages (one per core of a 2-core CI
+# machine): a page test mostly waits on the browser, so two overlap well.
 test-book: chromium book
 	$(PY) -m pytest tests/browser -q -n 2
 
@@ -114,7 +115,7 @@ test-book: chromium book
 test-notebooks: venv
 	$(PY) -m pytest --nbval notebooks --nbval-current-env \
 	  --nbval-sanitize-with tests/notebooks/sanitize.cfg -q
-	$(PY) -m pytest tests/notebooks -q
+	$(PY) -m pytest tests/notebooks -q -n 2
 
 # The workbook in JupyterLab in a real browser: run all, move a slider, the chart changes.
 test-lab: venv chromium
@@ -153,7 +154,7 @@ debrief: venv
 # The instructor kit: assignment privacy and determinism, the grader on a class of troublesome
 # submissions, the debrief notebook in a fresh kernel.
 test-instructor: venv
-	$(PY) -m pytest tests/instructor -q
+	$(PY) -m pytest tests/instructor -q -n 2
 
 # Regenerate the simulated data (src/teamsim/data/) from fixed seeds.
 data: venv
