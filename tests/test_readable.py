@@ -1,4 +1,4 @@
-"""Book pages a reader can get through: no long runs of prose, short captions, code kept out of the way.
+"""Book pages a reader can get through: no long runs of prose, short captions, code folded away.
 
 A *run of prose* is a stretch of consecutive top-level paragraphs in a page's MyST source,
 counted in words. Lists and block quotes are read like prose, so they count towards the run
