@@ -38,6 +38,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -177,6 +178,10 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_node(predict_node, html=(visit_predict_html, None),
                  singlehtml=(visit_predict_html, None), latex=(skip, None),
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))
+    # myst-nb folds code cells tagged hide-input behind a toggle, but tells only the html builder
+    # how to write the fold; the one-page build behind the PDF needs it as well.
+    app.registry.add_translation_handlers(
+        HideCodeCellNode, singlehtml=(visit_HideCellInput, depart_HideCellInput))
     app.add_directive("predict", Predict)
     app.add_directive("modelnote", ModelNote)
     app.connect("doctree-read", close_answers)
