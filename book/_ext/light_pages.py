@@ -17,6 +17,7 @@ Two heavy scripts reached pages that had no use for them:
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -24,8 +25,9 @@ from sphinx.application import Sphinx
 
 def _is_mathjax(js: Any, mathjax_path: str) -> bool:
     """Whether a page script is MathJax itself or the configuration Sphinx writes for it."""
-    filename = getattr(js, "filename", js) or ""
-    if filename == mathjax_path:
+    filename = str(getattr(js, "filename", js) or "")
+    # Sphinx files a relative script path under _static/ (add_js_file)
+    if filename in (mathjax_path, posixpath.join("_static", mathjax_path)):
         return True
     attributes = getattr(js, "attributes", {}) or {}
     body = str(attributes.get("body", ""))
