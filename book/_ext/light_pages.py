@@ -13,6 +13,10 @@ Two heavy scripts reached pages that had no use for them:
   book, loaded it for the model appendix's equations. :func:`drop_mathjax_without_math` keeps it
   only on pages whose own text holds mathematics. The single-page print build keeps it on its
   one page (jupyter-book sets the "always" policy there).
+
+``templates/layout.html`` also leaves off Sphinx's search scripts and the search index (140 kB),
+which the theme loads on every page for search-as-you-type, an option the book does not use.
+``tests/browser/test_weight.py`` weighs every page and prints the weights.
 """
 
 from __future__ import annotations
