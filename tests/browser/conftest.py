@@ -83,6 +83,8 @@ class Summary:
     console_errors: list[str] = field(default_factory=list)
     axe_violations: Counter = field(default_factory=Counter)
     axe_rules: dict[str, list[str]] = field(default_factory=dict)
+    # page -> {"bytes": everything its load received, "requests": files, "largest": [[name, bytes]]}
+    page_weights: dict[str, dict] = field(default_factory=dict)
 
     def raw(self) -> dict:
         """Everything counted, as JSON-ready data a pytest-xdist worker can send."""
@@ -92,7 +94,8 @@ class Summary:
                 "sliders_moved": self.sliders_moved,
                 "external_requests": self.external_requests,
                 "console_errors": self.console_errors,
-                "axe_violations": dict(self.axe_violations), "axe_rules": self.axe_rules}
+                "axe_violations": dict(self.axe_violations), "axe_rules": self.axe_rules,
+                "page_weights": self.page_weights}
 
     def add(self, raw: dict) -> None:
         """Add the counts of a worker's summary (see raw) to this one."""
@@ -106,6 +109,7 @@ class Summary:
         self.axe_violations.update(raw["axe_violations"])
         for page, rules in raw["axe_rules"].items():
             self.axe_rules.setdefault(page, []).extend(rules)
+        self.page_weights.update(raw.get("page_weights", {}))
 
     def as_dict(self) -> dict:
         return {
@@ -120,6 +124,7 @@ class Summary:
             "console_errors": sorted(set(self.console_errors)),
             "axe_violations_by_impact": dict(sorted(self.axe_violations.items())),
             "axe_rules_by_page": self.axe_rules,
+            "page_weights": dict(sorted(self.page_weights.items())),
         }
 
 
@@ -306,4 +311,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     impacts = data["axe_violations_by_impact"]
     write("axe violations by impact: "
           + (", ".join(f"{k} {v}" for k, v in impacts.items()) if impacts else "none"))
+    weights = data["page_weights"]
+    if weights:
+        write(f"page weights (everything a page's load receives, uncompressed; "
+              f"{len(weights)} pages, heaviest {max(w['bytes'] for w in weights.values()):,} "
+              f"bytes):")
+        write(f"  {'page':<34} {'kB':>7} {'files':>5}  largest")
+        for page, weight in sorted(weights.items(), key=lambda item: -item[1]["bytes"]):
+            largest = ", ".join(f"{name} {size / 1000:.0f}" for name, size in weight["largest"])
+            write(f"  {page:<34} {weight['bytes'] / 1000:>7.0f} {weight['requests']:>5}  "
+                  f"{largest}")
     write(f"summary written to {SUMMARY_FILE}")
