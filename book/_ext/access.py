@@ -5,6 +5,10 @@ every page, and turns the blank header cells of tables into ordinary cells when 
 written: the corner cell of a two-way table and the empty cells pandas writes above and beside
 a DataFrame's index label nothing, and a header that labels nothing is an error for screen
 readers (axe: empty-table-header). A blank cell that is not a header is what they are.
+
+It also keeps sphinx-togglebutton from opening every hidden block when a page is printed: a
+learner's print holds the solutions they opened, and the instructor's copy (``?solutions=1``,
+see the instructor guide) holds all of them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
 EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>(\s|&nbsp;|&#160;)*</th>")
 
@@ -29,7 +34,13 @@ def on_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, An
         context["body"] = blank_cells(body)
 
 
+def print_as_shown(app: Sphinx, config: Config) -> None:
+    config.togglebutton_open_on_print = False
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    # before sphinx-togglebutton's own handler writes the setting into every page
+    app.connect("config-inited", print_as_shown, priority=100)
     app.add_js_file("access.js")
     app.add_css_file("access.css")
     app.connect("html-page-context", on_page)
