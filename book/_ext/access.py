@@ -8,7 +8,8 @@ readers (axe: empty-table-header). A blank cell that is not a header is what the
 
 It also keeps sphinx-togglebutton from opening every hidden block when a page is printed: a
 learner's print holds the solutions they opened, and the instructor's copy (``?solutions=1``,
-see the instructor guide) holds all of them.
+see the instructor guide) holds all of them. And the toggles' visible hint is the first word
+of their name.
 """
 
 from __future__ import annotations
@@ -34,13 +35,18 @@ def on_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, An
         context["body"] = blank_cells(body)
 
 
-def print_as_shown(app: Sphinx, config: Config) -> None:
+def togglebutton_settings(app: Sphinx, config: Config) -> None:
+    """Solutions print as they stand on screen; a toggle's visible words ("Show", "Hide") begin
+    the name access.js gives it ("Show the solution to Exercise 2"), as WCAG's label in name
+    asks ("Click to show" did not)."""
     config.togglebutton_open_on_print = False
+    config.togglebutton_hint = "Show"
+    config.togglebutton_hint_hide = "Hide"
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     # before sphinx-togglebutton's own handler writes the setting into every page
-    app.connect("config-inited", print_as_shown, priority=100)
+    app.connect("config-inited", togglebutton_settings, priority=100)
     app.add_js_file("access.js")
     app.add_css_file("access.css")
     app.connect("html-page-context", on_page)
