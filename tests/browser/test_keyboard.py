@@ -8,7 +8,7 @@
 - Print: sliders give way to a note, a chart and its caption fit on one sheet, and solutions
   print only in the instructor's copy (``?solutions=1``), which opens every one of them.
 
-A handful of pages, about 20 s in all.
+A handful of pages; the pages open without waiting for the network to fall idle.
 """
 
 from __future__ import annotations
@@ -48,6 +48,30 @@ FOCUSED = """() => {
 }"""
 
 SOLUTION_PAGES = [p for p in toc_pages() if p.startswith("book/part")]
+
+
+@pytest.fixture
+def visit(browser, base_url: str):
+    """Open a page of the book, served, in a fresh context: (path) -> an object with ``page``.
+    Unlike test_book's, it waits for the page's load event only (the theme's scripts and
+    sphinx-togglebutton have run by then), not for the network to fall idle."""
+    contexts = []
+
+    class Opened:
+        def __init__(self, page) -> None:
+            self.page = page
+
+    def open_page(path: str) -> Opened:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(base_url + path, wait_until="load")
+        page.wait_for_function("document.querySelector('#pst-skip-link a') !== null")
+        return Opened(page)
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def tab_until_article(page, limit: int = 80) -> list[dict]:
