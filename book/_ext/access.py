@@ -20,7 +20,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>(\s|&nbsp;|&#160;)*</th>")
+EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>(?:\s|&nbsp;|&#160;|<p>\s*</p>)*</th>")
+"""An empty header cell: pandas writes ``<th></th>``, docutils ``<th class="head"><p></p></th>``."""
 
 
 def blank_cells(html: str) -> str:
