@@ -191,4 +191,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_css_file("active.css")
     # Targets people can hit, for the charts' controls and the quizzes' too.
     app.add_css_file("controls.css")
+    # Skip link, focus rings, named solution toggles, instructor print (book/_ext/access.py).
+    app.setup_extension("access")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
