@@ -79,6 +79,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -788,6 +789,7 @@ class Progress:
                  bar: bool | None = None) -> None:
         self.total, self.done, self.write = total, 0, write
         self.start = time.monotonic()
+        self.lock = threading.Lock()  # the workers' threads report in turn
         self.bar = None
         if bar if bar is not None else (write is print and terminal_width() >= 40):
             from tqdm import tqdm
@@ -803,15 +805,16 @@ class Progress:
 
     def step(self, line: str) -> None:
         """One submission graded: ``line`` says how it went."""
-        self.done += 1
-        count = f"[{self.done}/{self.total}]"
-        if self.bar is not None:
-            self.bar.write(f"{count} {line}", file=sys.stdout)
-            self.bar.update(1)
-            return
-        elapsed = time.monotonic() - self.start
-        left = "done" if self.done == self.total else f"about {clock(self.left())} left"
-        self.write(f"{count} {line} ({clock(elapsed)} elapsed, {left})")
+        with self.lock:
+            self.done += 1
+            count = f"[{self.done}/{self.total}]"
+            if self.bar is not None:
+                self.bar.write(f"{count} {line}", file=sys.stdout)
+                self.bar.update(1)
+                return
+            elapsed = time.monotonic() - self.start
+            left = "done" if self.done == self.total else f"about {clock(self.left())} left"
+            self.write(f"{count} {line} ({clock(elapsed)} elapsed, {left})")
 
     def close(self) -> None:
         if self.bar is not None:
