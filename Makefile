@@ -134,16 +134,29 @@ workbook: venv
 test: setup lint test-model test-book test-notebooks test-lab test-hub test-instructor
 
 # Instructor tools (see the instructor guide in the book's appendices).
-.PHONY: grade debrief test-instructor
+.PHONY: grade debrief test-instructor bench-grade
 
 # Grade a folder of submitted notebooks, locally and without Docker, into SUBMISSIONS-grades/:
 # grades.csv (a row per file, a column per question, total, %, status); with ROSTER, a row per
 # student too, and canvas.csv and moodle.csv for the gradebook import (see the instructor guide).
+# PART=K/N grades the K-th of N slices of the folder, to combine with tools/grade.py --combine.
 grade: venv
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=path/to/folder" \
-	  "[ASSIGNMENT=06_capstone] [ROSTER=class.csv] [LMS_TITLE='Capstone']"; exit 2; }
+	  "[ASSIGNMENT=06_capstone] [ROSTER=class.csv] [LMS_TITLE='Capstone'] [PART=K/N]"; exit 2; }
 	$(PY) tools/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) \
-	  $(if $(ROSTER),--roster "$(ROSTER)") $(if $(LMS_TITLE),--lms-title "$(LMS_TITLE)")
+	  $(if $(ROSTER),--roster "$(ROSTER)") $(if $(LMS_TITLE),--lms-title "$(LMS_TITLE)") \
+	  $(if $(PART),--part $(PART))
+
+# The grader's speed: N (default 300) copies of the capstone solution, each graded in its
+# sandbox, two at a time; prints seconds in all, per submission (median, p95), submissions per
+# minute and whether 300 fit in 15 minutes. About 12 minutes of both cores: not in `make test`.
+# The capstone is assigned afresh into a temporary folder, so the figures are for the current
+# workbook.
+bench-grade: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(PY) tools/assign.py 06 --student-dir "$$tmp/notebooks" --grading-dir "$$tmp/grading" \
+	    >/dev/null && \
+	  $(PY) tools/grade.py --benchmark $(or $(N),300) --grading-dir "$$tmp/grading"
 
 # The capstone class debrief: on SUBMISSIONS (graded first if needed), or, without it, the
 # example class kept in instructor/.

@@ -57,8 +57,11 @@ Two submissions are graded at a time (``--jobs``), each held to one BLAS thread,
 a 2-core machine, and to ``--memory-gb`` of memory. Cells that only draw a live dashboard
 (``dashboard.Name(...)``) are skipped: nothing graded depends on them and they take half of a
 capstone's running time; so are cells that only show a check's feedback (``check("name")``),
-which the worker runs itself. With that, sixty capstone submissions took 149 s here, each in
-its sandbox (``python tools/grade.py --benchmark 60``, on a lightly loaded machine).
+which the worker runs itself. With that, 300 capstone submissions took 2549 s here, each in
+its sandbox, two at a time (``make bench-grade``, run once on 2026-12-01 on this 2-core
+machine while other work kept the load average at 6.4 at the start, near 20 for much of the
+run and 4.4 at the end): 10.4 s per submission at the median, 50.6 s at the 95th
+percentile, 7.1 submissions per minute, over the 15-minute goal under that load.
 
 Where bubblewrap cannot run, grading refuses, naming the alternatives (otter's Docker route,
 Gradescope), unless ``--unsafe-no-sandbox`` is given: then the notebooks run unconfined, with
@@ -79,11 +82,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from queue import Queue
 from typing import TYPE_CHECKING
@@ -644,6 +648,8 @@ class Row:
     seconds: float = 0.0
     output: dict | None = None
     """What the notebook printed in its sandbox (the first bytes of each stream)."""
+    wall_seconds: float = 0.0
+    """Seconds from the start of its worker to its row, as the parent saw them."""
 
     @property
     def total(self) -> float:
@@ -757,6 +763,67 @@ def row_from(name: str, outcome: dict, bundle: Bundle) -> Row:
     return row
 
 
+def clock(seconds: float) -> str:
+    """``m:ss`` (or ``h:mm:ss``), as a progress line shows a duration."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def terminal_width() -> int:
+    """Columns of the terminal stderr shows on; 0 when it is not a terminal (or has no size, as
+    under a pseudo-terminal nobody sized)."""
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns if sys.stderr.isatty() else 0
+    except (OSError, ValueError):
+        return 0
+
+
+class Progress:
+    """Counts, time spent and time left while a class is graded.
+
+    With ``bar`` (the default when stderr is a terminal and the lines go to ``print``), a tqdm
+    bar on stderr: done/total, elapsed and time left, and each submission's line written above
+    it. Without (a log, CI, a caller's function), each submission's line ends with the count
+    and the time left. Time left is the average so far (submissions done per second since the
+    start, all workers together) applied to the submissions still to grade."""
+
+    def __init__(self, total: int, write: Callable[[str], None] = print,
+                 bar: bool | None = None) -> None:
+        self.total, self.done, self.write = total, 0, write
+        self.start = time.monotonic()
+        self.lock = threading.Lock()  # the workers' threads report in turn
+        self.bar = None
+        if bar if bar is not None else (write is print and terminal_width() >= 40):
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=sys.stderr, unit="submission", smoothing=0,
+                            dynamic_ncols=True, desc="grading", bar_format=(
+                                "{desc} {n_fmt}/{total_fmt} {bar} {elapsed} elapsed, "
+                                "{remaining} left"))
+
+    def left(self) -> float:
+        elapsed = time.monotonic() - self.start
+        return elapsed / self.done * (self.total - self.done) if self.done else float("nan")
+
+    def step(self, line: str) -> None:
+        """One submission graded: ``line`` says how it went."""
+        with self.lock:
+            self.done += 1
+            count = f"[{self.done}/{self.total}]"
+            if self.bar is not None:
+                self.bar.write(f"{count} {line}", file=sys.stdout)
+                self.bar.update(1)
+                return
+            elapsed = time.monotonic() - self.start
+            left = "done" if self.done == self.total else f"about {clock(self.left())} left"
+            self.write(f"{count} {line} ({clock(elapsed)} elapsed, {left})")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 class BundleChanged(SystemExit):
     """The grading bundle changed while a class was graded: its grades cannot be trusted."""
 
@@ -765,8 +832,13 @@ def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
                  timeout: float = SUBMISSION_TIMEOUT_S, cell_timeout: float = CELL_TIMEOUT_S,
                  grading_dir: Path = GRADING,
                  progress: Callable[[str], None] | None = print, memory_gb: float = MEMORY_GB,
-                 unsafe_no_sandbox: bool = False) -> tuple[Bundle, list[Row]]:
+                 unsafe_no_sandbox: bool = False,
+                 part: tuple[int, int] | None = None) -> tuple[Bundle, list[Row]]:
     """Grade every file of ``folder``; one row each, sorted by name.
+
+    With ``part=(k, n)``, only the k-th of n slices of the folder's sorted entries (see
+    :func:`part_of`), so that n machines can share a class and :func:`combine` can put their
+    results together.
 
     Refuses (SystemExit, with the alternatives) where the sandbox cannot run, unless
     ``unsafe_no_sandbox``; raises :class:`BundleChanged` if the grading bundle's files changed
@@ -781,6 +853,11 @@ def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
         raise SystemExit(f"{folder} is empty: there is nothing to grade")
     name = assignment or guess_assignment([p for _, p, _ in entries if p],
                                           assignments(grading_dir))
+    if part is not None:
+        entries = part_of(entries, *part)
+        if not entries:
+            raise SystemExit(f"part {part[0]}/{part[1]} of {folder} is empty: there are fewer "
+                             "files than parts")
     bundle = Bundle.load(name, grading_dir)
     if bundle.stale() and progress:
         progress(f"warning: workbook/{name}.md changed since its grading bundle was written; "
@@ -798,7 +875,6 @@ def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
     if progress:
         progress(f"grading bundle {bundle.name}: {len(before)} files, fingerprint "
                  f"{sandbox.digest(before)[:16]}")
-    done = [0]
     slots: Queue[int] = Queue()
     base = SANDBOX_UID + (os.getpid() % 1000) * 32
     for slot in range(max(1, jobs)):
@@ -807,6 +883,7 @@ def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
     def one(entry: tuple[str, Path | None, str]) -> Row:
         label, path, why = entry
         uid = slots.get()
+        start = time.perf_counter()
         try:
             if path is None:
                 row = Row(label, {q.name: 0.0 for q in bundle.auto}, f"not graded: {why}")
@@ -818,14 +895,19 @@ def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
                       f"not graded: grader error ({type(exc).__name__}: {exc})")
         finally:
             slots.put(uid)
-        done[0] += 1
-        if progress:
-            progress(f"[{done[0]}/{len(entries)}] {label}: {fmt(row.total)}/{fmt(bundle.possible)}"
-                     f" in {row.seconds:.1f} s; {row.status}")
+        row.wall_seconds = round(time.perf_counter() - start, 2)
+        if counter:
+            counter.step(f"{label}: {fmt(row.total)}/{fmt(bundle.possible)} in "
+                         f"{row.seconds:.1f} s; {row.status}")
         return row
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        rows = list(pool.map(one, entries))
+    counter = Progress(len(entries), progress) if progress else None
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            rows = list(pool.map(one, entries))
+    finally:
+        if counter:
+            counter.close()
     after = sandbox.fingerprint(bundle.path)
     if after != before:
         raise BundleChanged(
@@ -836,6 +918,17 @@ def grade_folder(folder: Path, assignment: str | None = None, jobs: int = JOBS,
         progress(f"grading bundle {bundle.name}: fingerprint {sandbox.digest(after)[:16]} "
                  "verified unchanged after grading")
     return bundle, sorted(rows, key=lambda r: r.submission)
+
+
+def part_of(entries: Sequence[tuple[str, Path | None, str]], k: int, n: int
+            ) -> list[tuple[str, Path | None, str]]:
+    """The k-th (1 to n) of n slices of a folder's entries, sorted by name: entries
+    ``(k-1)*len//n`` up to ``k*len//n``, so the n parts cover every file once, whatever the
+    machine that lists the folder."""
+    if not 1 <= k <= n:
+        raise ValueError(f"part {k}/{n}: k must be from 1 to n")
+    ordered = sorted(entries, key=lambda e: e[0])
+    return ordered[(k - 1) * len(ordered) // n:k * len(ordered) // n]
 
 
 # -- writing the results -----------------------------------------------------------------------
@@ -879,7 +972,9 @@ def attempt_statuses(bundle: Bundle, rows: Sequence[Row], folder: Path,
 
 def write_results(bundle: Bundle, rows: Sequence[Row], out: Path, folder: Path | None = None,
                   roster: Path | None = None, released: Path | None = None,
-                  title: str | None = None) -> dict[str, Path]:
+                  title: str | None = None, part: tuple[int, int] | None = None,
+                  statuses: Mapping[str, str] | None = None,
+                  carried: Sequence[Path] = ()) -> dict[str, Path]:
     """Write the grades and the files beside them; return their paths by kind.
 
     With the submissions ``folder``, an untouched notebook's status says "not attempted";
@@ -887,17 +982,26 @@ def write_results(bundle: Bundle, rows: Sequence[Row], out: Path, folder: Path |
     and ``canvas.csv`` and ``moodle.csv`` are written for the LMS, under ``title`` (default: the
     assignment's name). Points already entered in ``written_answers.csv`` are kept (the old
     sheet is backed up first) and counted in the totals; ``report.txt`` says what was kept and
-    matched."""
+    matched.
+
+    ``graded.json`` keeps the rows themselves (with ``part``, which slice of the folder they
+    are), for :func:`combine`; that is given the ``statuses`` the parts found and the marking
+    sheets of the parts (``carried``), whose entered points seed the new sheet before the
+    marks already in ``out`` are merged in (those win)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {"grades": out / "grades.csv", "feedback": out / "feedback.csv",
-             "written": out / "written_answers.csv", "report": out / "report.txt"}
+             "written": out / "written_answers.csv", "report": out / "report.txt",
+             "record": out / RECORD}
     students = gradebook.read_roster(roster) if roster else None
     matching = gradebook.match([r.submission for r in rows], students) if students else None
-    statuses = attempt_statuses(bundle, rows, folder, released) if folder else {}
-    marks = gradebook.merge_marks(
-        [{"submission": r.submission, "question": q.name, "possible": fmt(q.points),
-          "points": "", "answer": r.written.get(q.name, "")} for r in rows for q in bundle.manual],
-        paths["written"])
+    if statuses is None:
+        statuses = attempt_statuses(bundle, rows, folder, released) if folder else {}
+    fresh = [{"submission": r.submission, "question": q.name, "possible": fmt(q.points),
+              "points": "", "answer": r.written.get(q.name, "")}
+             for r in rows for q in bundle.manual]
+    extra = carry_marks(fresh, carried)
+    marks = gradebook.merge_marks(fresh, paths["written"])
+    marks.extra_columns += [c for c in extra if c not in marks.extra_columns]
     columns = [*gradebook.WRITTEN_COLUMNS, *marks.extra_columns]
     write_csv(paths["written"], columns, ([m.get(c, "") for c in columns] for m in marks.rows),
               bom=True)
@@ -920,7 +1024,87 @@ def write_results(bundle: Bundle, rows: Sequence[Row], out: Path, folder: Path |
     if bundle.name == CAPSTONE:
         paths.update(write_policies(rows, out))
     paths.update(write_outputs(rows, out))
+    paths["record"].write_text(json.dumps({
+        "assignment": bundle.name, "fingerprint": bundle_digest(bundle), "part": part,
+        "statuses": dict(statuses), "rows": [asdict(r) for r in rows]}, indent=1), "utf-8")
     return paths
+
+
+RECORD = "graded.json"
+"""The rows of a grading run, beside its CSV files, which ``--combine`` reads."""
+
+
+def bundle_digest(bundle: Bundle) -> str:
+    from teamsim.instructor import sandbox
+
+    return sandbox.digest(sandbox.fingerprint(bundle.path))
+
+
+def carry_marks(fresh: Sequence[dict[str, str]], sheets: Sequence[Path]) -> list[str]:
+    """Copy into ``fresh`` the points and extra columns (comments) entered in ``sheets`` (the
+    parts' written_answers.csv), by submission and question; return the extra columns."""
+    by_key = {(r["submission"], r["question"]): r for r in fresh}
+    extra: list[str] = []
+    for sheet in sheets:
+        if not sheet.is_file():
+            continue
+        header, old = gradebook.read_csv(sheet)
+        more = [h for h in header if h and h not in gradebook.WRITTEN_COLUMNS]
+        extra += [c for c in more if c not in extra]
+        for row in old:
+            target = by_key.get((row.get("submission", ""), row.get("question", "")))
+            if target is None:
+                continue
+            target.update({c: row.get(c) or "" for c in ["points", *more]
+                           if (row.get(c) or "").strip()})
+    return extra
+
+
+def combine(parts: Sequence[Path], out: Path, grading_dir: Path = GRADING,
+            roster: Path | None = None, title: str | None = None
+            ) -> tuple[Bundle, list[Row], dict[str, Path]]:
+    """Put together the results of grading runs (the ``--part`` slices of a folder, or
+    folders graded on different machines or hub servers) into ``out``, as if the class had
+    been graded at once: the same grades.csv, feedback.csv, written_answers.csv, policies and,
+    with ``roster``, canvas.csv and moodle.csv. Refuses parts graded against another bundle
+    than ``grading_dir``'s, a submission in two parts, and a split folder with parts missing.
+    Marks entered in the parts' sheets are carried over; those already in ``out`` are kept."""
+    records = []
+    for folder in parts:
+        path = Path(folder) / RECORD
+        if not path.is_file():
+            raise SystemExit(f"{folder} holds no {RECORD}: is it the --out folder of a grading "
+                             "run (of this version of the grader)?")
+        records.append((Path(folder), json.loads(path.read_text("utf-8"))))
+    names = {r["assignment"] for _, r in records}
+    if len(names) != 1:
+        raise SystemExit(f"these parts grade different assignments: {', '.join(sorted(names))}")
+    bundle = Bundle.load(names.pop(), grading_dir)
+    digest = bundle_digest(bundle)
+    other = [str(f) for f, r in records if r["fingerprint"] != digest]
+    if other:
+        raise SystemExit(f"{', '.join(other)} graded against another grading bundle than "
+                         f"{bundle.path} (fingerprint {digest[:16]}): grade them again with it")
+    split = [tuple(r["part"]) for _, r in records if r["part"]]
+    for n in sorted({n for _, n in split}):
+        have = Counter(k for k, m in split if m == n)
+        missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in have]
+        twice = [f"{k}/{n}" for k, c in have.items() if c > 1]
+        if missing or twice:
+            raise SystemExit(f"parts of {n}: " + "; ".join(
+                [*(["missing " + ", ".join(missing)] if missing else []),
+                 *(["given twice " + ", ".join(twice)] if twice else [])]))
+    rows = [Row(**r) for _, record in records for r in record["rows"]]
+    seen = Counter(r.submission for r in rows)
+    twice = sorted(s for s, c in seen.items() if c > 1)
+    if twice:
+        raise SystemExit(f"{', '.join(twice[:5])} graded in more than one part: rename the "
+                         "files (their names must be unique across the class) or drop a part")
+    statuses = {k: v for _, r in records for k, v in r["statuses"].items()}
+    rows.sort(key=lambda r: r.submission)
+    paths = write_results(bundle, rows, out, roster=roster, title=title, statuses=statuses,
+                          carried=[f / "written_answers.csv" for f, _ in records])
+    return bundle, rows, paths
 
 
 def write_policies(rows: Sequence[Row], out: Path) -> dict[str, Path]:
@@ -962,15 +1146,38 @@ def check_roster(parser: argparse.ArgumentParser, roster: Path | None) -> Path |
     return roster
 
 
-def default_out(folder: Path) -> Path:
+def default_out(folder: Path, part: tuple[int, int] | None = None) -> Path:
     folder = Path(folder).resolve()
-    return folder.parent / f"{folder.name}-grades"
+    return folder.parent / (f"{folder.name}-grades" + (f"-part{part[0]}of{part[1]}" if part
+                                                        else ""))
+
+
+def part_spec(text: str) -> tuple[int, int]:
+    """``K/N`` on the command line: the K-th of N parts."""
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not K/N, e.g. 2/3") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"{text}: K must be from 1 to N")
+    return k, n
 
 
 # -- benchmark ---------------------------------------------------------------------------------
+GOAL = (300, 15 * 60)
+"""The class size and seconds the grader is meant for on a 2-core machine (issue 12)."""
+
+
 def benchmark(n: int = 60, assignment: str = CAPSTONE, jobs: int = JOBS,
-              grading_dir: Path = GRADING) -> float:
-    """Seconds to grade ``n`` copies of the assignment's solution notebook (all correct)."""
+              grading_dir: Path = GRADING, progress: Callable[[str], None] | None = None
+              ) -> dict[str, float]:
+    """Grade ``n`` copies of the assignment's solution notebook (all correct), each in its
+    sandbox, and print the figures: seconds in all, each submission's seconds (median and 95th
+    percentile, from the start of its worker to its row, ``jobs`` at a time), submissions per
+    minute, and whether that meets :data:`GOAL` (300 in 15 minutes)."""
+    import platform
+    import statistics
+
     bundle = Bundle.load(assignment, grading_dir)
     solution = bundle.path / f"{assignment}.ipynb"
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
@@ -978,14 +1185,31 @@ def benchmark(n: int = 60, assignment: str = CAPSTONE, jobs: int = JOBS,
         folder.mkdir()
         for i in range(n):
             shutil.copy(solution, folder / f"student_{i + 1:03d}.ipynb")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         start = time.perf_counter()
         _, rows = grade_folder(folder, assignment, jobs=jobs, grading_dir=grading_dir,
-                               progress=None)
+                               progress=progress)
         seconds = time.perf_counter() - start
     full = sum(r.total == bundle.possible for r in rows)
-    print(f"graded {n} submissions of {assignment} ({jobs} at a time) in {seconds:.0f} s: "
-          f"{seconds / n:.1f} s each on average; {full}/{n} got full marks")
-    return seconds
+    each = sorted(r.wall_seconds for r in rows)
+    median = statistics.median(each)
+    p95 = statistics.quantiles(each, n=20, method="inclusive")[18] if n > 1 else each[0]
+    per_minute = n / seconds * 60
+    goal_n, goal_s = GOAL
+    projected = goal_n / per_minute * 60
+    figures = {"n": n, "seconds": seconds, "median": median, "p95": p95,
+               "per_minute": per_minute, "projected_300": projected}
+    print(f"graded {n} submissions of {assignment} ({jobs} at a time, {os.cpu_count()} cores, "
+          f"{platform.python_implementation()} {platform.python_version()}, load average "
+          f"{load:.2f} at the start) in {seconds:.0f} s ({clock(seconds)}); {full}/{n} got "
+          "full marks")
+    print(f"per submission: median {median:.1f} s, p95 {p95:.1f} s (each in its sandbox, "
+          f"{jobs} at a time); {per_minute:.1f} submissions per minute")
+    verdict = "within" if projected <= goal_s else "OVER"
+    measured = "measured" if n == goal_n else f"at this rate, {goal_n} would take"
+    print(f"goal: {goal_n} submissions in {goal_s // 60} minutes: {measured} {clock(projected)} "
+          f"-> {verdict} the goal")
+    return figures
 
 
 # -- command line ------------------------------------------------------------------------------
@@ -1017,6 +1241,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--grading-dir", type=Path, default=GRADING, help=argparse.SUPPRESS)
     parser.add_argument("--benchmark", type=int, metavar="N",
                         help="time the grading of N copies of the capstone solution instead")
+    parser.add_argument("--part", type=part_spec, metavar="K/N",
+                        help="grade only the K-th of N slices of the folder (its files sorted "
+                        "by name), into SUBMISSIONS-grades-partKofN; put the N parts together "
+                        "with --combine")
+    parser.add_argument("--combine", type=Path, nargs="+", metavar="RESULTS",
+                        help="put together the --out folders of several grading runs (parts "
+                        "of one folder, or folders graded on other machines) into --out, as if "
+                        "graded at once; give --roster here, not to the parts")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sandbox-uid", type=int, default=SANDBOX_UID, help=argparse.SUPPRESS)
@@ -1039,16 +1271,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.result.write_text(json.dumps(outcome), "utf-8")
         return 0
     if args.benchmark:
-        benchmark(args.benchmark, args.assignment or CAPSTONE, args.jobs, args.grading_dir)
+        benchmark(args.benchmark, args.assignment or CAPSTONE, args.jobs, args.grading_dir,
+                  progress=print)
         return 0
-    if args.submissions is None:
-        parser.error("give the folder of submissions (or --benchmark N)")
     roster = check_roster(parser, args.roster)
-    bundle, rows = grade_folder(args.submissions, args.assignment, args.jobs, args.timeout,
-                                args.cell_timeout, args.grading_dir, memory_gb=args.memory_gb,
-                                unsafe_no_sandbox=args.unsafe_no_sandbox)
-    paths = write_results(bundle, rows, args.out or default_out(args.submissions),
-                          folder=args.submissions, roster=roster, title=args.lms_title)
+    if args.combine:
+        if args.submissions is not None or args.part:
+            parser.error("--combine takes results folders, not submissions or --part")
+        if args.out is None:
+            parser.error("--combine needs --out, the folder for the class's results")
+        bundle, rows, paths = combine(args.combine, args.out, args.grading_dir, roster,
+                                      args.lms_title)
+        print(f"combined {len(args.combine)} results folders into {args.out}")
+    else:
+        if args.submissions is None:
+            parser.error("give the folder of submissions (or --benchmark N, or --combine)")
+        if args.part and roster:
+            parser.error("give --roster to --combine: a part holds only some of the class, "
+                         "so the others would be reported missing")
+        bundle, rows = grade_folder(args.submissions, args.assignment, args.jobs, args.timeout,
+                                    args.cell_timeout, args.grading_dir,
+                                    memory_gb=args.memory_gb,
+                                    unsafe_no_sandbox=args.unsafe_no_sandbox, part=args.part)
+        out = args.out or default_out(args.submissions, args.part)
+        paths = write_results(bundle, rows, out, folder=args.submissions, roster=roster,
+                              title=args.lms_title, part=args.part)
     with open(paths["grades"], newline="", encoding="utf-8-sig") as written:
         statuses = [r["status"] for r in csv.DictReader(written) if r["submission"]]
     ok = statuses.count("ok")
