@@ -175,6 +175,22 @@ def test_charts_draw(visit, page_path: str, summary, where: str) -> None:
         summary.charts_checked += 1
 
 
+def one_per_group(controls: list) -> list[tuple]:
+    """Each chart control with its label, but only the first of each group of radio buttons
+    (choosing another option of a group is one move)."""
+    seen: set[str] = set()
+    kept = []
+    for control in controls:
+        group = control.evaluate("el => el.type === 'radio' ? el.name : null")
+        if group is not None:
+            if group in seen:
+                continue
+            seen.add(group)
+        kept.append((control, control.evaluate(
+            "el => (el.closest('label') || el.parentElement).innerText.trim()")))
+    return kept
+
+
 def move(page: Page, control: ElementHandle) -> None:
     """Change one input the way a reader would: keyboard on a slider, a click or a choice."""
     kind = control.evaluate("el => el.tagName === 'SELECT' ? 'select' : el.type")
@@ -213,14 +229,7 @@ def test_chart_inputs_change_the_chart(visit, page_path: str, summary, where: st
         inputs = chart.query_selector_all(
             ".vega-bindings input[type=range], .vega-bindings select, "
             ".vega-bindings input[type=checkbox], .vega-bindings input[type=radio]:not(:checked)")
-        groups = set()
-        for control in inputs:
-            group = control.evaluate("el => el.type === 'radio' ? el.name : null")
-            if group is not None and group in groups:
-                continue
-            groups.add(group)
-            label = control.evaluate(
-                "el => (el.closest('label') || el.parentElement).innerText.trim()")
+        for control, label in one_per_group(inputs):
             before = chart.evaluate(SNAPSHOT)
             move(v.page, control)
             try:

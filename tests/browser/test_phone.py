@@ -21,7 +21,7 @@ import pytest
 from conftest import toc_pages
 from playwright.sync_api import Browser
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from test_book import move, open_predictions, settle
+from test_book import move, one_per_group, open_predictions, settle
 
 pytestmark = pytest.mark.browser
 
@@ -120,14 +120,7 @@ def test_chart_summaries_follow_their_controls(browser: Browser, base_url: str,
                 continue
             assert said["summary"].strip(), f"{part}: chart {name} has controls but no summary"
             assert said["live"] == "polite", f"{part}: chart {name}'s summary is not a live region"
-            groups: set[str] = set()
-            for control in controls:
-                group = control.evaluate("el => el.type === 'radio' ? el.name : null")
-                if group is not None and group in groups:
-                    continue
-                groups.add(group)
-                label = control.evaluate(
-                    "el => (el.closest('label') || el.parentElement).innerText.trim()")
+            for control, label in one_per_group(controls):
                 before = chart.evaluate(SUMMARY_OF)["summary"]
                 move(page, control)
                 try:
