@@ -24,3 +24,16 @@ def test_blank_header_cells_become_cells_and_named_ones_stay() -> None:
               '<th id="T_1_level0_col0" class="col_heading">a</th>')
     assert blank_cells(styler).startswith('<td class="blank level0" ></td><th id=')
     assert blank_cells("<thead><th>x</th></thead>") == "<thead><th>x</th></thead>"
+
+
+def test_folded_code_toggles_are_named_by_their_words() -> None:
+    from access import named_by_its_words
+
+    folded = ('<details class="admonition hide above-input">\n'
+              '<summary aria-label="Toggle hidden content">\n'
+              '<p class="collapsed admonition-title">Show code cell source</p>')
+    assert named_by_its_words(folded) == folded.replace(
+        ' aria-label="Toggle hidden content"', "")
+    # a toggle with no words of its own keeps its label
+    bare = '<summary aria-label="Toggle hidden content"><span class="chevron"></span>'
+    assert named_by_its_words(bare) == bare

@@ -29,11 +29,23 @@ def blank_cells(html: str) -> str:
     return EMPTY_HEADER.sub(lambda m: f"<td{m.group(1) or ''}></td>", html)
 
 
+CODE_TOGGLE = re.compile(r'<summary aria-label="Toggle hidden content">(?=\s*<p class="collapsed)')
+"""myst-nb's toggle of a folded code cell (``hide-input``): its visible words ("Show code cell
+source") name it; the fixed label it also carries hid them (axe: label-content-name-mismatch)."""
+
+
+def named_by_its_words(html: str) -> str:
+    """``html`` with each folded code cell's toggle named by its visible words."""
+    return CODE_TOGGLE.sub("<summary>", html)
+
+
 def on_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
             doctree: object) -> None:
     body = context.get("body")
     if isinstance(body, str) and "<th" in body:
-        context["body"] = blank_cells(body)
+        body = blank_cells(body)
+    if isinstance(body, str):
+        context["body"] = named_by_its_words(body)
 
 
 def togglebutton_settings(app: Sphinx, config: Config) -> None:
