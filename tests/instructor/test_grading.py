@@ -464,3 +464,21 @@ def test_a_policy_asked_once_a_week_for_every_run_gives_the_same_year():
     remote = simulate(Remote(), Scenario.default(), runs=5, seed=3).summary()
     assert direct.equals(remote)
     assert Remote.asked == Scenario.default().weeks
+
+
+def test_a_course_installed_under_the_scratch_folder_stays_visible(monkeypatch):
+    """CI checks the course out under /tmp, the sandbox's private scratch: its Python and
+    package are bound on top of the scratch mount, not hidden under it (bwrap applies its
+    options in order)."""
+    from teamsim.instructor import sandbox
+
+    venv = Path(sandbox.SCRATCH) / "checkout" / ".venv"
+    monkeypatch.setattr(sandbox, "readonly_paths", lambda: [venv])
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: "/usr/bin/bwrap")
+    cmd = sandbox.bwrap_command(3)
+    scratch = cmd.index("--tmpfs")
+    assert cmd[scratch + 1] == sandbox.SCRATCH
+    binds = [i for i, word in enumerate(cmd) if word == "--ro-bind" and cmd[i + 1] == str(venv)]
+    assert binds and all(i > scratch for i in binds), cmd
+    # the scratch folder itself is never re-made (its 1777 mode is what lets the runner write)
+    assert ["--dir", sandbox.SCRATCH] not in [cmd[i:i + 2] for i in range(len(cmd) - 1)]

@@ -133,7 +133,10 @@ def bwrap_command(events_fd: int, private: Sequence[Path] = ()) -> list[str]:
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
-    made: set[Path] = {Path("/")}
+    # the scratch folder first, so that a Python or a course installed under it (a checkout
+    # in /tmp, as CI makes) is bound on top of it below rather than hidden by it
+    cmd += ["--perms", "1777", "--size", str(SCRATCH_MB * 1024**2), "--tmpfs", SCRATCH]
+    made: set[Path] = {Path("/"), Path(SCRATCH)}
     paths = readonly_paths()
     check_private([*paths, Path("/usr")], private)
     for path in [Path("/etc"), *paths]:
@@ -146,7 +149,6 @@ def bwrap_command(events_fd: int, private: Sequence[Path] = ()) -> list[str]:
     for path in paths:
         cmd += ["--ro-bind", str(path), str(path)]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(SCRATCH_MB * 1024**2), "--tmpfs", SCRATCH,
             "--remount-ro", "/", "--remount-ro", "/dev", "--chdir", SCRATCH, "--clearenv"]
     for name, value in sandbox_env().items():
         cmd += ["--setenv", name, value]
