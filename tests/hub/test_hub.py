@@ -389,9 +389,10 @@ def test_a_class_on_jupyterhub(tmp_path: Path) -> None:
         log(f"instructor: .venv/bin/python tools/grade.py {collected.name} "
             f"(bundle in the temporary folder) -> {collected.name}-grades/grades.csv:")
         grades_csv = work / "collected-grades" / "grades.csv"
-        with grades_csv.open() as f:
+        # grades.csv starts with a byte-order mark, for Excel
+        with grades_csv.open(newline="", encoding="utf-8-sig") as f:
             rows = {row["submission"]: row for row in csv.DictReader(f)}
-        for line in grades_csv.read_text().splitlines():
+        for line in grades_csv.read_text(encoding="utf-8-sig").splitlines():
             print(f"    {line}", flush=True)
         assert set(rows) == set(ANSWERS), rows
         expected = {"ana": points, "ben": 0}
