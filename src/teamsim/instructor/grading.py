@@ -57,11 +57,12 @@ Two submissions are graded at a time (``--jobs``), each held to one BLAS thread,
 a 2-core machine, and to ``--memory-gb`` of memory. Cells that only draw a live dashboard
 (``dashboard.Name(...)``) are skipped: nothing graded depends on them and they take half of a
 capstone's running time; so are cells that only show a check's feedback (``check("name")``),
-which the worker runs itself. With that, 300 capstone submissions took 2549 s here, each in
-its sandbox, two at a time (``make bench-grade``, run once on 2026-12-01 on this 2-core
-machine while other work kept the load average at 6.4 at the start, near 20 for much of the
-run and 4.4 at the end): 10.4 s per submission at the median, 50.6 s at the 95th
-percentile, 7.1 submissions per minute, over the 15-minute goal under that load.
+which the worker runs itself. With that, 300 capstone submissions took 793 s here, each in
+its sandbox, two at a time (``make bench-grade`` on 2026-12-01 on this 2-core machine with
+nothing else running, load average 2.3 at the start): 5.1 s per submission at the median,
+6.5 s at the 95th percentile, 22.7 submissions per minute, within the 15-minute goal. An
+earlier run while other jobs kept the load average near 20 took 2549 s: a busy machine is
+three times slower, which is when to grade in parts (``--part``, ``--combine``).
 
 Where bubblewrap cannot run, grading refuses, naming the alternatives (otter's Docker route,
 Gradescope), unless ``--unsafe-no-sandbox`` is given: then the notebooks run unconfined, with
