@@ -85,6 +85,8 @@ class Summary:
     axe_rules: dict[str, list[str]] = field(default_factory=dict)
     # page -> {"bytes": everything its load received, "requests": files, "largest": [[name, bytes]]}
     page_weights: dict[str, dict] = field(default_factory=dict)
+    # what the phone tests counted: pages, charts, controls, charts overflowing, ...
+    phone: Counter = field(default_factory=Counter)
 
     def raw(self) -> dict:
         """Everything counted, as JSON-ready data a pytest-xdist worker can send."""
@@ -95,7 +97,7 @@ class Summary:
                 "external_requests": self.external_requests,
                 "console_errors": self.console_errors,
                 "axe_violations": dict(self.axe_violations), "axe_rules": self.axe_rules,
-                "page_weights": self.page_weights}
+                "page_weights": self.page_weights, "phone": dict(self.phone)}
 
     def add(self, raw: dict) -> None:
         """Add the counts of a worker's summary (see raw) to this one."""
@@ -110,6 +112,7 @@ class Summary:
         for page, rules in raw["axe_rules"].items():
             self.axe_rules.setdefault(page, []).extend(rules)
         self.page_weights.update(raw.get("page_weights", {}))
+        self.phone.update(raw.get("phone", {}))
 
     def as_dict(self) -> dict:
         return {
@@ -125,6 +128,7 @@ class Summary:
             "axe_violations_by_impact": dict(sorted(self.axe_violations.items())),
             "axe_rules_by_page": self.axe_rules,
             "page_weights": dict(sorted(self.page_weights.items())),
+            "phone": dict(self.phone),
         }
 
 
@@ -321,4 +325,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
             largest = ", ".join(f"{name} {size / 1000:.0f}" for name, size in weight["largest"])
             write(f"  {page:<34} {weight['bytes'] / 1000:>7.0f} {weight['requests']:>5}  "
                   f"{largest}")
+    if data["phone"]:
+        write("on a phone (390 px): " + ", ".join(f"{k} {v}" for k, v in data["phone"].items()))
     write(f"summary written to {SUMMARY_FILE}")

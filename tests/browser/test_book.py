@@ -1,8 +1,9 @@
 """Every page of the built book, in Chromium, offline: what a learner with no kernel gets.
 
-Each test opens the page afresh: it must request nothing from any host but the book's own, log
-no error, draw every chart, redraw a chart when any of its sliders or menus moves, pass axe-core
-with no critical, serious or moderate violation, and give every chart a text alternative.
+Each page is loaded once served and once from disk (``test_page``): it must draw every chart,
+redraw a chart when any of its sliders or menus moves, request nothing from any host but the
+book's own and log no error; served, it must also pass axe-core with no critical, serious or
+moderate violation, give every chart a text alternative and make every control at least 24 px.
 
 Axe violations accepted on purpose (rule id: reason): none. Three the theme had are fixed by
 templates in book/_ext/templates (the last, "region": the book's title at the top of the
@@ -144,37 +145,6 @@ def test_the_recorders_catch_a_remote_request_and_an_error(visit, pages: list[st
     summary.console_errors[:] = [e for e in summary.console_errors if "self-check" not in e]
 
 
-@WHERE
-def test_offline(visit, page_path: str, where: str) -> None:
-    """The page asks nothing of any host but the book's own, even once scrolled to the end."""
-    v = visit(page_path, where)
-    settle(v.page)
-    v.page.mouse.wheel(0, 100_000)
-    idle(v.page)
-    assert not v.external, f"{page_path} requested other hosts: {v.external}"
-
-
-@WHERE
-def test_no_console_errors(visit, page_path: str, where: str) -> None:
-    v = visit(page_path, where)
-    settle(v.page)
-    assert not v.errors, f"{page_path} logged errors: {v.errors}"
-
-
-@WHERE
-def test_charts_draw(visit, page_path: str, summary, where: str) -> None:
-    """Every chart draws something of nonzero size."""
-    v = visit(page_path, where)
-    for chart in charts(v.page):
-        name = chart.evaluate("el => el.id")
-        try:
-            wait_until_drawn(v.page, chart)
-        except PlaywrightTimeoutError as error:
-            shown = chart.evaluate("el => el.innerText.slice(0, 300)")
-            pytest.fail(f"{page_path}: chart {name} did not draw ({error}); it shows: {shown!r}")
-        summary.charts_checked += 1
-
-
 def one_per_group(controls: list) -> list[tuple]:
     """Each chart control with its label, but only the first of each group of radio buttons
     (choosing another option of a group is one move)."""
@@ -216,14 +186,89 @@ def open_predictions(page: Page) -> None:
         block.query_selector("button.predict-commit").click()
 
 
-@WHERE
-def test_chart_inputs_change_the_chart(visit, page_path: str, summary, where: str) -> None:
+def drawn_charts(page: Page, summary, problems: list[str]) -> list[ElementHandle]:
+    """Every chart once it has drawn something of nonzero size; one that does not is a problem."""
+    drawn = []
+    for chart in charts(page):
+        try:
+            wait_until_drawn(page, chart)
+        except PlaywrightTimeoutError as error:
+            name = chart.evaluate("el => el.id")
+            shown = chart.evaluate("el => el.innerText.slice(0, 300)")
+            problems.append(f"chart {name} did not draw ({error}); it shows: {shown!r}")
+            continue
+        drawn.append(chart)
+        summary.charts_checked += 1
+    idle(page)
+    return drawn
+
+
+def text_alternatives(drawn: list[ElementHandle], summary, problems: list[str]) -> None:
+    """Each chart carries a label for screen readers (its description) or a figure caption."""
+    unlabelled = []
+    for chart in drawn:
+        text = chart.evaluate(TEXT_ALTERNATIVE)
+        if text["label"] or text["caption"]:
+            summary.charts_with_text_alternative += 1
+        else:
+            unlabelled.append(chart.evaluate("el => el.id"))
+    if unlabelled:
+        problems.append(f"charts with no text alternative: {unlabelled}")
+
+
+def controls_that_need_a_kernel(page: Page, problems: list[str]) -> None:
+    """No ipywidgets control on the page: with no kernel behind it, it would move and do
+    nothing. A widget cell shows a static rendering in the book and says where to run it live."""
+    dead = page.evaluate("""() => [...document.querySelectorAll(
+        '.jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets button, '
+        + '.jupyter-widgets textarea, .jupyter-widgets [role="slider"]')]
+      .map(el => (el.closest('.jupyter-widgets').innerText || el.outerHTML).trim().slice(0, 80))""")
+    if dead:
+        problems.append(f"widget controls that need a kernel: {sorted(set(dead))}")
+
+
+def axe_findings(page: Page, page_path: str, axe_script: Path, summary,
+                 problems: list[str]) -> None:
+    """axe-core finds no critical, serious or moderate violation (minor ones are counted)."""
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    for violation in result["violations"]:
+        impact = violation.get("impact") or "unknown"
+        summary.axe_violations[impact] += 1
+        summary.axe_rules.setdefault(page_path, []).append(f"{violation['id']} ({impact})")
+        if impact in FAILING_IMPACTS and violation["id"] not in ACCEPTED_AXE:
+            targets = [" ".join(map(str, n["target"])) for n in violation["nodes"][:5]]
+            problems.append(f"axe: {violation['id']} ({impact}): {violation['help']} at "
+                            f"{targets}")
+
+
+# Every control a reader uses: chart inputs, quiz answers, prediction choices.
+CONTROLS = (".vega-bindings input, .vega-bindings select, fieldset.quiz input, "
+            "div.predict input")
+SIZES = """sel => [...document.querySelectorAll(sel)].map(el => {
+  const box = el.getBoundingClientRect();
+  return {what: (el.type || el.tagName) + ' ' + (el.name || el.id || ''),
+          width: box.width, height: box.height};
+})"""
+LEAST_PX = 24
+
+
+def controls_too_small(page: Page, problems: list[str]) -> None:
+    """Every control is at least 24 px in each direction (WCAG 2.2's minimum target; a phone's
+    44 px is checked by test_phone.py)."""
+    small = [f"{s['what']} {s['width']:.0f}x{s['height']:.0f}"
+             for s in page.evaluate(SIZES, CONTROLS)
+             if min(s["width"], s["height"]) < LEAST_PX - 0.5]
+    if small:
+        problems.append(f"controls under {LEAST_PX} px: {small[:8]}")
+
+
+def inputs_change_their_charts(page: Page, drawn: list[ElementHandle], summary,
+                               problems: list[str]) -> None:
     """Moving any slider, menu, radio button or checkbox bound to a chart redraws it (charts
     behind a prediction once a guess is locked in)."""
-    v = visit(page_path, where)
-    charts_drawn = settle(v.page)
-    open_predictions(v.page)
-    for chart in charts_drawn:
+    open_predictions(page)
+    for chart in drawn:
         name = chart.evaluate("el => el.id")
         # one radio button per group: choosing another option of the group is the move
         inputs = chart.query_selector_all(
@@ -231,58 +276,44 @@ def test_chart_inputs_change_the_chart(visit, page_path: str, summary, where: st
             ".vega-bindings input[type=checkbox], .vega-bindings input[type=radio]:not(:checked)")
         for control, label in one_per_group(inputs):
             before = chart.evaluate(SNAPSHOT)
-            move(v.page, control)
+            move(page, control)
             try:
-                v.page.wait_for_function(
+                page.wait_for_function(
                     f"([el, before]) => ({SNAPSHOT})(el) !== before",
                     arg=[chart, before], timeout=REDRAW_TIMEOUT_MS)
             except PlaywrightTimeoutError:
-                pytest.fail(f"{page_path}: moving '{label}' on chart {name} changed nothing")
+                problems.append(f"moving '{label}' on chart {name} changed nothing")
+                continue
             summary.sliders_moved += 1
 
 
-def test_accessibility(visit, page_path: str, axe_script: Path, summary) -> None:
-    """axe-core finds no critical, serious or moderate violation (after the charts have drawn)."""
-    v = visit(page_path)
-    settle(v.page)
-    v.page.add_script_tag(path=str(axe_script))
-    result = v.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    failing = []
-    for violation in result["violations"]:
-        impact = violation.get("impact") or "unknown"
-        summary.axe_violations[impact] += 1
-        summary.axe_rules.setdefault(page_path, []).append(f"{violation['id']} ({impact})")
-        if impact in FAILING_IMPACTS and violation["id"] not in ACCEPTED_AXE:
-            targets = [" ".join(map(str, n["target"])) for n in violation["nodes"][:5]]
-            failing.append(f"{violation['id']} ({impact}): {violation['help']} at {targets}")
-    assert not failing, f"{page_path}: " + "; ".join(failing)
+@WHERE
+def test_page(visit, page_path: str, where: str, axe_script: Path, summary) -> None:
+    """What a reader with no kernel gets from the page, served and from disk, in one load.
 
-
-def test_charts_have_text_alternative(visit, page_path: str, summary) -> None:
-    """Each chart carries a label for screen readers (its description) or a figure caption."""
-    v = visit(page_path)
-    unlabelled = []
-    for chart in settle(v.page):
-        text = chart.evaluate(TEXT_ALTERNATIVE)
-        if text["label"] or text["caption"]:
-            summary.charts_with_text_alternative += 1
-        else:
-            unlabelled.append(chart.evaluate("el => el.id"))
-    assert not unlabelled, f"{page_path}: charts with no text alternative: {unlabelled}"
-
-
-def test_no_controls_that_need_a_kernel(visit, page_path: str) -> None:
-    """No ipywidgets control on the page: with no kernel behind it, it would move and do nothing.
-
-    A widget cell shows a static rendering in the book and says where to run it live.
+    Every chart draws. Served (on a 1280 px screen), every chart has a text alternative, no
+    widget control waits for a kernel, every control is at least 24 px and axe finds nothing
+    critical, serious or moderate (checked before anything is moved). Every chart input
+    redraws its chart. Through all of it, scrolled to the end, the page asks nothing of any
+    host but the book's own and logs no error. Every problem found is listed, not only the
+    first.
     """
-    v = visit(page_path)
-    settle(v.page)
-    dead = v.page.evaluate("""() => [...document.querySelectorAll(
-        '.jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets button, '
-        + '.jupyter-widgets textarea, .jupyter-widgets [role="slider"]')]
-      .map(el => (el.closest('.jupyter-widgets').innerText || el.outerHTML).trim().slice(0, 80))""")
-    assert not dead, f"{page_path}: widget controls that need a kernel: {sorted(set(dead))}"
+    v = visit(page_path, where)
+    problems: list[str] = []
+    drawn = drawn_charts(v.page, summary, problems)
+    if where == "served":
+        text_alternatives(drawn, summary, problems)
+        controls_that_need_a_kernel(v.page, problems)
+        controls_too_small(v.page, problems)
+        axe_findings(v.page, page_path, axe_script, summary, problems)
+    inputs_change_their_charts(v.page, drawn, summary, problems)
+    v.page.mouse.wheel(0, 100_000)
+    idle(v.page)
+    if v.external:
+        problems.append(f"requested other hosts: {v.external}")
+    if v.errors:
+        problems.append(f"logged errors: {v.errors}")
+    assert not problems, f"{page_path} ({where}):\n  " + "\n  ".join(problems)
 
 
 def test_the_zip_opens_offline_from_disk(book: Path, browser, tmp_path: Path) -> None:
