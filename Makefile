@@ -103,11 +103,13 @@ test-model: venv
 	$(PY) -m pytest tests --ignore=tests/browser --ignore=tests/notebooks --ignore=tests/lab \
 	  --ignore=tests/instructor -m "not browser" -q -n 2
 
-# The built book in a real browser: offline, no console errors, charts draw, sliders work, axe.
-# Two pytest-xdist workers here and in the other test stages (one per core of a 2-core CI
+# The built book in a real browser: offline, no console errors, charts draw, sliders work, axe,
+# phones, keyboard, weight, the PDF; then that it holds no solution or hidden test (a test of
+# tests/instructor marked built_book). Two pytest-xdist workers here and in the other test stages (one per core of a 2-core CI
 # machine): a page test mostly waits on the browser, so two overlap well.
 test-book: chromium book
 	$(PY) -m pytest tests/browser -q -n 2
+	$(PY) -m pytest tests/instructor -m built_book -q
 
 # The workbook: nbval re-runs every notebook and compares every output (strict: the few that
 # cannot be compared carry the tag nbval-ignore-output and say why); the exercise checks are
@@ -131,7 +133,12 @@ test-hub: venv node chromium
 workbook: venv
 	$(PY) tools/assign.py
 
-test: setup lint test-model test-book test-notebooks test-lab test-hub test-instructor
+# Everything, two stages at a time (one per core of a 2-core CI machine; a stage's output is
+# printed when it ends): the book builds while the model, workbook, JupyterLab, hub and
+# instructor stages run, and the browser tests follow the book.
+test: setup lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target \
+	  test-book test-model test-notebooks test-lab test-hub test-instructor
 
 # Instructor tools (see the instructor guide in the book's appendices).
 .PHONY: grade debrief test-instructor bench-grade
@@ -167,7 +174,7 @@ debrief: venv
 # The instructor kit: assignment privacy and determinism, the grader on a class of troublesome
 # submissions, the debrief notebook in a fresh kernel.
 test-instructor: venv
-	$(PY) -m pytest tests/instructor -q -n 2
+	$(PY) -m pytest tests/instructor -m "not built_book" -q -n 2
 
 # Regenerate the simulated data (src/teamsim/data/) from fixed seeds.
 data: venv

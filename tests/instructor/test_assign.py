@@ -156,6 +156,7 @@ def private_blocks(source: Path) -> list[str]:
     return sorted({b for b in blocks if len(b) >= 12})
 
 
+@pytest.mark.built_book
 def test_built_book_holds_no_solution_and_no_hidden_test():
     private = sorted({block for source in SOURCES for block in private_blocks(source)})
     assert len(private) > 60
