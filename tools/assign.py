@@ -52,6 +52,8 @@ import nbformat
 import yaml
 from nbclient import NotebookClient
 
+from teamsim.instructor.kernels import kernel_manager_class
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "workbook"
 STUDENT = ROOT / "notebooks"
@@ -65,23 +67,6 @@ HANDOUT_README = SOURCES / "README_student.md"
 HANDOUT_FILES = ("LICENSE", "requirements.txt", "pyproject.toml", "src", "notebooks")
 """What the student copy holds besides its README: the package (with its data), its pins and
 the notebooks; no workbook sources, no grading bundles, no instructor kit."""
-
-
-def kernel_manager_class(sockets: Path) -> type:
-    """A kernel manager class whose kernels talk over IPC: Unix sockets in ``sockets`` (a
-    private temporary folder), not TCP on localhost, which ipykernel warns about (unencrypted)
-    once per kernel. The socket path is absolute, so the kernel finds it from its own working
-    folder. (Elsewhere than on a POSIX system, TCP as before.)"""
-    from jupyter_client.manager import AsyncKernelManager
-
-    if os.name != "posix":
-        return AsyncKernelManager
-
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            super().__init__(transport="ipc", ip=str(sockets / "kernel"), **kwargs)
-
-    return IPCKernelManager
 
 
 def solution_lines(source_nb: nbformat.NotebookNode) -> list[str]:

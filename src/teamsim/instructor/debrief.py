@@ -42,6 +42,7 @@ from teamsim.instructor.grading import (
     grade_folder,
     write_results,
 )
+from teamsim.instructor.kernels import kernel_manager_class
 from teamsim.model import STYLES, Policy, Scenario, Style, navigator
 
 INSTRUCTOR = ROOT / "instructor"
@@ -488,9 +489,11 @@ def execute(results: Path | None, target: Path, html: bool = False) -> Path:
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     target.parent.mkdir(parents=True, exist_ok=True)
     cwd = INSTRUCTOR if results is None else target.parent.resolve()
-    NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                   store_widget_state=False,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+                       store_widget_state=False,
+                       kernel_manager_class=kernel_manager_class(Path(sockets)),
+                       resources={"metadata": {"path": str(cwd)}}).execute()
     for i, cell in enumerate(nb.cells):
         cell.id = f"debrief-{i:03d}"
         cell.metadata.pop("execution", None)
