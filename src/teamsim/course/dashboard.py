@@ -237,22 +237,25 @@ FIXED_KEPT = 64
 _fixed_runs: OrderedDict[tuple[object, ...], Batch] = OrderedDict()
 
 
-def alongside(mine: Style, fixed: tuple[Style | Calendar, ...], scenario: Scenario,
-              runs: int = RUNS) -> tuple[Batch, Batch]:
-    """The manager the levers set and reference managers, on the same runs: two batches.
+def alongside(mine: Style | Calendar | Sequence[Style | Calendar],
+              fixed: tuple[Style | Calendar, ...], scenario: Scenario, runs: int = RUNS
+              ) -> tuple[Batch, Batch]:
+    """The manager(s) the levers set and reference managers, on the same runs: two batches.
 
-    The references are run once per scenario and kept (the last :data:`FIXED_KEPT`); the first
-    time, they run in the same pass as ``mine``, which saves a whole pass on the move that
-    changes the scenario. Every run has its own random stream whatever the batch holds, so each
-    manager's lines are the same either way, and a lever set to a reference's style draws
-    exactly its line.
+    ``mine`` is one manager or several (run together, in order). The references are run once
+    per scenario and kept (the last :data:`FIXED_KEPT`); the first time, they run in the same
+    pass as ``mine``, which saves a whole pass on the move that changes the scenario. Every run
+    has its own random stream whatever the batch holds, so each manager's lines are the same
+    either way, and a lever set to a reference's style draws exactly its line.
     """
+    mine = [mine] if isinstance(mine, (Style, Calendar)) else list(mine)
     key = (fixed, scenario, runs)
     if key in _fixed_runs:
         _fixed_runs.move_to_end(key)
-        return batch([mine], scenario, runs=runs, seed=SEED), _fixed_runs[key]
-    both = batch([mine, *fixed], scenario, runs=runs, seed=SEED)
-    mine_part, fixed_part = (split(both, slice(0, 1)), split(both, slice(1, 1 + len(fixed))))
+        return batch(mine, scenario, runs=runs, seed=SEED), _fixed_runs[key]
+    both = batch([*mine, *fixed], scenario, runs=runs, seed=SEED)
+    n = len(mine)
+    mine_part, fixed_part = (split(both, slice(0, n)), split(both, slice(n, n + len(fixed))))
     _fixed_runs[key] = fixed_part
     while len(_fixed_runs) > FIXED_KEPT:
         _fixed_runs.popitem(last=False)
@@ -625,11 +628,12 @@ class Shifting(Dashboard):
     def compute(self, week_k: int, control: float, inspiration: float) -> Frames:
         after = Style(control, inspiration)
         names = ["Stays as started", "Switches in week k", "Leads from week 1"]
-        # One pass for the three, on the same runs: every run has its own random stream
-        # whatever the manager (common random numbers), so the gaps are the managers'.
-        run = batch([self.start, switch_at(week_k, self.start, after), after],
-                    Scenario.default(), runs=RUNS, seed=SEED)
-        lines = weekly_frame([(run, names)], self.metrics[:3])
+        # The three on the same runs: every run has its own random stream whatever the manager
+        # (common random numbers), so the gaps are the managers'. The one who stays does not
+        # depend on the levers: it is run once and kept (see alongside).
+        mine, stays = alongside((switch_at(week_k, self.start, after), after), (self.start,),
+                                Scenario.default())
+        lines = weekly_frame([(stays, names[:1]), (mine, names[1:])], self.metrics[:3])
         revenue = lines[lines["panel"] == "revenue"].pivot(index="week", columns="series",
                                                            values="value")
         gains = [pd.DataFrame({"week": revenue.index, "panel": self.metrics[3], "series": name,
