@@ -9,6 +9,13 @@ a ``MutationObserver`` ("to svg"), and to the animation frame after it ("to fram
 change can be painted). A few presses warm up first; the rest are reported as median and p95.
 
 The page waits for the kernel to be idle between presses, so each press is measured alone.
+Where the time went is printed beside each figure: in the page, when the chart's new data
+arrived and when Vega had drawn it (the LiveChart's performance marks); in the kernel, read
+through a probe installed by a silent execution (nothing shows in the notebook, the method of
+timing is unchanged), when the page made the widget message, when the dashboard's refresh
+started and how long it took (model, frames, sending the data). The presses alternate between
+two slider values; the dashboards keep no results by slider value (only the lines that do not
+depend on the sliders, and the model's random draws), so every press runs the model afresh.
 Environment variables: ``LAB_NOTEBOOKS`` (a folder of notebooks, default ``notebooks/``),
 ``LAB_KERNEL_PYTHONPATH`` (put first on the kernel's ``sys.path``, e.g. another checkout's
 ``src`` to measure it), ``BENCH_LAB_MOVES`` (timed presses per dashboard, default 25).
