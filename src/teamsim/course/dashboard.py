@@ -563,14 +563,21 @@ class Leading(Dashboard):
                         "by week")
 
     def describe(self, data: Frames) -> str:
-        d = data["drivers"].pivot(index="driver", columns="series", values="engagement")
-        gain = (d["As you set it"] - d["One message for all"])
+        # plain numpy and dicts, not a pivot: this runs on every slider move
+        drivers = data["drivers"]
+        engagement = dict(zip(zip(drivers["driver"], drivers["series"]),
+                              drivers["engagement"].to_numpy().tolist()))
+        gain = {d: engagement[d, "As you set it"] - engagement[d, "One message for all"]
+                for d in sorted(set(drivers["driver"]))}
+        most = max(gain, key=gain.__getitem__)  # the first in name order, as a pivot's idxmax
         lines = data["lines"]
-        skill = {t: last(lines, f"{t} tier", "skill") - float(lines[
-            (lines["series"] == f"{t} tier") & (lines["week"] == 1)]["value"].iloc[0])
-            for t in ("low", "middle", "high")}
-        return (f"Tailoring lifts engagement most for {gain.idxmax()} reps "
-                f"({gain.max():+.3f}); skill gained over the year by tier: "
+        series, weeks = lines["series"].to_numpy(), lines["week"].to_numpy()
+        values = lines["value"].to_numpy()
+        skill = {t: last(lines, f"{t} tier", "skill")
+                 - float(values[(series == f"{t} tier") & (weeks == 1)][0])
+                 for t in ("low", "middle", "high")}
+        return (f"Tailoring lifts engagement most for {most} reps "
+                f"({gain[most]:+.3f}); skill gained over the year by tier: "
                 + ", ".join(f"{t} {v:+.3f}" for t, v in skill.items())
                 + f"; trust in week 52 {last(lines, 'As you set it', 'trust'):.2f}.")
 
