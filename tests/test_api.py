@@ -256,3 +256,18 @@ def test_version_is_the_installed_one_and_unknown_names_still_fail():
     assert teamsim.__version__ == importlib.metadata.version("teamsim")
     with pytest.raises(AttributeError, match="no attribute 'simulat'"):
         teamsim.simulat  # noqa: B018
+
+
+def test_kept_draws_are_the_same_numbers_and_cannot_be_changed():
+    from teamsim.model.engine import Draws, draws_for
+
+    kept = draws_for(6, 10, 52, 11)
+    fresh = Draws(6, 10, 52, 11)
+    assert draws_for(6, 10, 52, 11) is kept, "the second call reuses the first's draws"
+    for name in (*fresh.start, *fresh.week):
+        where = fresh.start if name in fresh.start else fresh.week
+        got = kept.start if name in kept.start else kept.week
+        np.testing.assert_array_equal(got[name], where[name])
+        assert not got[name].flags.writeable
+    with pytest.raises(ValueError):
+        kept.week["deals"][0, 0, 0] = 0.5

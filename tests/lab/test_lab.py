@@ -108,6 +108,46 @@ def chart_text(page: Page, index: int) -> str:
                          [CHART_SVG, index])
 
 
+# After a burst of key presses: every chart in the notebook on show draws exactly the rows its
+# widget model holds (row for row, in any order), as the front end's row-by-row changesets keep
+# them in step with the kernel's data.
+SHOWS_MODEL = """() => {
+    const charts = [...window.jupyterapp.shell.currentWidget.node
+                    .querySelectorAll('.teamsim-livechart')];
+    const key = (row, names) => JSON.stringify(names.map(n => row[n]));
+    return charts.length > 0 && charts.every(el => {
+        if (!el.teamsimView) return false;
+        return Object.entries(el.teamsimModel.get('data')).every(([name, entry]) => {
+            const names = Object.keys(entry.columns);
+            const n = names.length ? entry.columns[names[0]].length : 0;
+            const want = [];
+            for (let i = 0; i < n; i++) {
+                want.push(JSON.stringify(names.map(c => entry.columns[c][i])));
+            }
+            const have = el.teamsimView.data(name).map(row => key(row, names));
+            return JSON.stringify(want.sort()) === JSON.stringify(have.sort());
+        });
+    });
+}"""
+# In the kernel: every dashboard's chart holds the data of its levers' current values (the last
+# value of a burst, not an earlier one). Run silently; returns "ok" or what differs.
+KERNEL_UP_TO_DATE = """
+import gc as _gc
+from teamsim.course.dashboard import Dashboard as _D
+from teamsim.course.livechart import columns as _columns
+_stale = [type(d).__name__ for d in _gc.get_objects() if isinstance(d, _D)
+          and any(_columns(f) != d.chart.data[k]['columns']
+                  for k, f in d.compute(**d.settings()).items())]
+"""
+SILENT = """async ([code, expr]) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const reply = await kernel.requestExecute({code, silent: true, store_history: false,
+                                               user_expressions: {out: expr}}).done;
+    const out = reply.content.user_expressions.out;
+    return out.status === 'ok' ? out.data['text/plain'] : out.ename + ': ' + out.evalue;
+}"""
+
+
 @pytest.mark.parametrize("name", dashboard_notebooks())
 def test_dashboards_run_and_respond(lab, browser, name):
     errors: list[str] = []
@@ -144,6 +184,15 @@ def test_dashboards_run_and_respond(lab, browser, name):
                 time.sleep(0.25)
             assert chart_text(page, i) != before, f"{name}: dashboard {i + 1} did not change"
             SUMMARY.charts_changed += 1
+            # A burst of presses with no pause: the kernel and the chart end on the last value.
+            for key in ("ArrowRight", "ArrowRight", "ArrowLeft", "ArrowRight", "ArrowRight"):
+                handle.press(key, delay=0)
+            page.wait_for_function(f"() => {CURRENT}.sessionContext.kernelDisplayStatus "
+                                   "=== 'idle'", timeout=CHART_CHANGE_TIMEOUT_S * 1000)
+            time.sleep(0.5)
+            page.wait_for_function(SHOWS_MODEL, timeout=CHART_CHANGE_TIMEOUT_S * 1000)
+        stale = page.evaluate(SILENT, [KERNEL_UP_TO_DATE, "_stale"])
+        assert stale == "[]", f"{name}: charts not on their levers' last values: {stale}"
         if os.environ.get("LAB_SCREENSHOTS"):
             Path(os.environ["LAB_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
             boxes.first.screenshot(path=str(Path(os.environ["LAB_SCREENSHOTS"])

@@ -358,6 +358,24 @@ def test_references_run_alongside_or_from_the_cache_give_the_same_lines_as_runs_
         assert got_fixed.managers == fixed and got_mine.managers == (mine,)
 
 
+def test_several_managers_alongside_references_give_their_own_lines():
+    """Shifting runs a switching manager and the style it switches to beside a kept reference."""
+    from teamsim import Scenario, batch
+    from teamsim.course.dashboard import RUNS, SEED, alongside
+    from teamsim.model import DRILLER, switch_at
+
+    scenario = Scenario(shock_depth=0.45, shock_weeks=7)  # a scenario no other test has run
+    after = Style(0.4, 0.9)
+    for week in (5, 30):  # the first runs all three, the second hits the kept reference
+        mine = (switch_at(week, DRILLER, after), after)
+        got_mine, got_fixed = alongside(mine, (DRILLER,), scenario)
+        alone = batch([DRILLER, *mine], scenario, runs=RUNS, seed=SEED)
+        for name in ("revenue", "trust", "quits"):
+            np.testing.assert_array_equal(got_fixed.team[name], alone.team[name][:, :RUNS])
+            np.testing.assert_array_equal(got_mine.team[name], alone.team[name][:, RUNS:])
+        assert got_mine.managers == mine and got_fixed.managers == (DRILLER,)
+
+
 def test_dashboard_levers_validate():
     dash = FirstLook()
     with pytest.raises(ValueError, match="unknown lever"):

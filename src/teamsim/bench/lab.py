@@ -9,6 +9,13 @@ a ``MutationObserver`` ("to svg"), and to the animation frame after it ("to fram
 change can be painted). A few presses warm up first; the rest are reported as median and p95.
 
 The page waits for the kernel to be idle between presses, so each press is measured alone.
+Where the time went is printed beside each figure: in the page, when the chart's new data
+arrived and when Vega had drawn it (the LiveChart's performance marks); in the kernel, read
+through a probe installed by a silent execution (nothing shows in the notebook, the method of
+timing is unchanged), when the page made the widget message, when the dashboard's refresh
+started and how long it took (model, frames, sending the data). The presses alternate between
+two slider values; the dashboards keep no results by slider value (only the lines that do not
+depend on the sliders, and the model's random draws), so every press runs the model afresh.
 Environment variables: ``LAB_NOTEBOOKS`` (a folder of notebooks, default ``notebooks/``),
 ``LAB_KERNEL_PYTHONPATH`` (put first on the kernel's ``sys.path``, e.g. another checkout's
 ``src`` to measure it), ``BENCH_LAB_MOVES`` (timed presses per dashboard, default 25).
@@ -196,18 +203,66 @@ SPLIT = """() => {
 }"""
 
 
+# Kernel-side timing, installed by a silent execution (nothing shows in the notebook): every
+# Dashboard.refresh logs, in ms since the epoch, when the widget message that caused it was made
+# in the page (its header's date), when refresh started and when it ended (the chart's new data
+# is sent inside refresh). The log is read back through a silent execution's user expression.
+KERNEL_PROBE = """
+import time as _bench_time
+from teamsim.course import dashboard as _bench_dashboard
+if not hasattr(_bench_dashboard.Dashboard, '_bench_refresh'):
+    _bench_dashboard.Dashboard._bench_refresh = _bench_dashboard.Dashboard.refresh
+    _bench_dashboard.Dashboard._bench_log = []
+    def _bench_timed_refresh(self):
+        start = _bench_time.time()
+        self._bench_refresh()
+        end = _bench_time.time()
+        try:
+            sent = get_ipython().kernel.get_parent()['header']['date'].timestamp()
+        except Exception:
+            sent = None
+        _bench_dashboard.Dashboard._bench_log.append(
+            (sent and sent * 1e3, start * 1e3, end * 1e3))
+    _bench_dashboard.Dashboard.refresh = _bench_timed_refresh
+_bench_dashboard.Dashboard._bench_log.clear()
+"""
+KERNEL_READ = "__import__('json').dumps(__import__('teamsim.course.dashboard', fromlist=['x'])" \
+    ".Dashboard._bench_log)"
+SILENT = """async ([code, expr]) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const future = kernel.requestExecute({code, silent: true, store_history: false,
+                                          user_expressions: expr ? {out: expr} : {}});
+    const reply = await future.done;
+    const out = reply.content.user_expressions && reply.content.user_expressions.out;
+    return out ? out.data['text/plain'] : reply.content.status;
+}"""
+
+
+def kernel_log(page: Page) -> list[tuple[float | None, float, float]]:
+    """The kernel probe's log: (message made in the page, refresh start, refresh end), ms."""
+    import ast
+    import json
+
+    text = page.evaluate(SILENT, ["", KERNEL_READ])
+    return [tuple(row) for row in json.loads(ast.literal_eval(text))]
+
+
 def time_presses(page: Page, index: int, moves: int, warmup: int = WARMUP
                  ) -> list[dict[str, Any]]:
     """Timings in ms of ``moves`` key presses on dashboard ``index``'s first slider.
 
     Each is ``{"svg", "frame", "data", "drawn"}`` (see :data:`SPLIT`) and ``"at"``, the
-    keydown's wall-clock time in ms since the epoch (to line it up with the kernel's clock).
+    keydown's wall-clock time in ms since the epoch (to line it up with the kernel's clock),
+    and from the kernel probe (:data:`KERNEL_PROBE`) ``"sent"`` (ms from keydown until the page
+    made the widget message), ``"kernel"`` (until the dashboard's refresh started in the kernel)
+    and ``"refresh"`` (how long the refresh took: model, frames, sending the chart's data).
     Presses alternate ArrowRight and ArrowLeft; the first ``warmup`` are not returned.
     """
     box = page.locator(f"[id='{page.evaluate(f'() => {CURRENT}.id')}'] {DASHBOARD}").nth(index)
     box.scroll_into_view_if_needed()
     box.locator(".widget-slider .noUi-handle").first.focus()
     out = []
+    page.evaluate(SILENT, [KERNEL_PROBE, ""])
     for i in range(warmup + moves):
         page.evaluate(ARM, [DASHBOARD, index])
         page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
@@ -217,6 +272,15 @@ def time_presses(page: Page, index: int, moves: int, warmup: int = WARMUP
         time.sleep(0.15)  # let trailing messages and renders settle before the next press
         if i >= warmup:
             out.append(page.evaluate(SPLIT))
+    # Line the kernel's log up with the presses: each press's refresh is the first one that
+    # started after its keydown.
+    log = kernel_log(page)
+    for press in out:
+        mine = [row for row in log if row[1] >= press["at"]]
+        sent, start, end = min(mine, key=lambda row: row[1]) if mine else (None, None, None)
+        press["sent"] = None if sent is None else sent - press["at"]
+        press["kernel"] = None if start is None else start - press["at"]
+        press["refresh"] = None if start is None or end is None else end - start
     return out
 
 
@@ -232,7 +296,9 @@ def summary(label: str, times: list[dict]) -> str:
     svg = [t["svg"] for t in times]
     verdict = "ok" if p95(svg) <= GOAL_MS else "over goal"
     return (f"{label:<37} to svg: median {statistics.median(svg):6.1f}  p95 {p95(svg):6.1f}"
-            f"   ({stats('frame')}; {stats('data')}; {stats('drawn')})  {verdict}")
+            f"   ({stats('frame')}; {stats('data')}; {stats('drawn')})  {verdict}\n"
+            f"{'':<37}   in the kernel: {stats('sent')}; {stats('kernel')}; "
+            f"{stats('refresh')}")
 
 
 def bench_lab(moves: int | None = None) -> Iterator[str]:
@@ -260,7 +326,7 @@ def bench_lab(moves: int | None = None) -> Iterator[str]:
             local_only(page, blocked)
             open_and_run_all(page, base, name, n)
             for i in range(n):
-                title = page.locator(f"{DASHBOARD} b").nth(i).inner_text()
+                title = page.locator(DASHBOARD).nth(i).locator("b").first.text_content() or ""
                 times = time_presses(page, i, moves)
                 yield summary(f"{name[:2]} {title[:34]}", times)
             page.evaluate("() => window.jupyterapp.commands.execute('kernelmenu:shutdown', "

@@ -237,22 +237,25 @@ FIXED_KEPT = 64
 _fixed_runs: OrderedDict[tuple[object, ...], Batch] = OrderedDict()
 
 
-def alongside(mine: Style, fixed: tuple[Style | Calendar, ...], scenario: Scenario,
-              runs: int = RUNS) -> tuple[Batch, Batch]:
-    """The manager the levers set and reference managers, on the same runs: two batches.
+def alongside(mine: Style | Calendar | Sequence[Style | Calendar],
+              fixed: tuple[Style | Calendar, ...], scenario: Scenario, runs: int = RUNS
+              ) -> tuple[Batch, Batch]:
+    """The manager(s) the levers set and reference managers, on the same runs: two batches.
 
-    The references are run once per scenario and kept (the last :data:`FIXED_KEPT`); the first
-    time, they run in the same pass as ``mine``, which saves a whole pass on the move that
-    changes the scenario. Every run has its own random stream whatever the batch holds, so each
-    manager's lines are the same either way, and a lever set to a reference's style draws
-    exactly its line.
+    ``mine`` is one manager or several (run together, in order). The references are run once
+    per scenario and kept (the last :data:`FIXED_KEPT`); the first time, they run in the same
+    pass as ``mine``, which saves a whole pass on the move that changes the scenario. Every run
+    has its own random stream whatever the batch holds, so each manager's lines are the same
+    either way, and a lever set to a reference's style draws exactly its line.
     """
+    mine = [mine] if isinstance(mine, (Style, Calendar)) else list(mine)
     key = (fixed, scenario, runs)
     if key in _fixed_runs:
         _fixed_runs.move_to_end(key)
-        return batch([mine], scenario, runs=runs, seed=SEED), _fixed_runs[key]
-    both = batch([mine, *fixed], scenario, runs=runs, seed=SEED)
-    mine_part, fixed_part = (split(both, slice(0, 1)), split(both, slice(1, 1 + len(fixed))))
+        return batch(mine, scenario, runs=runs, seed=SEED), _fixed_runs[key]
+    both = batch([*mine, *fixed], scenario, runs=runs, seed=SEED)
+    n = len(mine)
+    mine_part, fixed_part = (split(both, slice(0, n)), split(both, slice(n, n + len(fixed))))
     _fixed_runs[key] = fixed_part
     while len(_fixed_runs) > FIXED_KEPT:
         _fixed_runs.popitem(last=False)
@@ -560,14 +563,21 @@ class Leading(Dashboard):
                         "by week")
 
     def describe(self, data: Frames) -> str:
-        d = data["drivers"].pivot(index="driver", columns="series", values="engagement")
-        gain = (d["As you set it"] - d["One message for all"])
+        # plain numpy and dicts, not a pivot: this runs on every slider move
+        drivers = data["drivers"]
+        engagement = dict(zip(zip(drivers["driver"], drivers["series"]),
+                              drivers["engagement"].to_numpy().tolist()))
+        gain = {d: engagement[d, "As you set it"] - engagement[d, "One message for all"]
+                for d in sorted(set(drivers["driver"]))}
+        most = max(gain, key=gain.__getitem__)  # the first in name order, as a pivot's idxmax
         lines = data["lines"]
-        skill = {t: last(lines, f"{t} tier", "skill") - float(lines[
-            (lines["series"] == f"{t} tier") & (lines["week"] == 1)]["value"].iloc[0])
-            for t in ("low", "middle", "high")}
-        return (f"Tailoring lifts engagement most for {gain.idxmax()} reps "
-                f"({gain.max():+.3f}); skill gained over the year by tier: "
+        series, weeks = lines["series"].to_numpy(), lines["week"].to_numpy()
+        values = lines["value"].to_numpy()
+        skill = {t: last(lines, f"{t} tier", "skill")
+                 - float(values[(series == f"{t} tier") & (weeks == 1)][0])
+                 for t in ("low", "middle", "high")}
+        return (f"Tailoring lifts engagement most for {most} reps "
+                f"({gain[most]:+.3f}); skill gained over the year by tier: "
                 + ", ".join(f"{t} {v:+.3f}" for t, v in skill.items())
                 + f"; trust in week 52 {last(lines, 'As you set it', 'trust'):.2f}.")
 
@@ -625,11 +635,12 @@ class Shifting(Dashboard):
     def compute(self, week_k: int, control: float, inspiration: float) -> Frames:
         after = Style(control, inspiration)
         names = ["Stays as started", "Switches in week k", "Leads from week 1"]
-        # One pass for the three, on the same runs: every run has its own random stream
-        # whatever the manager (common random numbers), so the gaps are the managers'.
-        run = batch([self.start, switch_at(week_k, self.start, after), after],
-                    Scenario.default(), runs=RUNS, seed=SEED)
-        lines = weekly_frame([(run, names)], self.metrics[:3])
+        # The three on the same runs: every run has its own random stream whatever the manager
+        # (common random numbers), so the gaps are the managers'. The one who stays does not
+        # depend on the levers: it is run once and kept (see alongside).
+        mine, stays = alongside((switch_at(week_k, self.start, after), after), (self.start,),
+                                Scenario.default())
+        lines = weekly_frame([(stays, names[:1]), (mine, names[1:])], self.metrics[:3])
         revenue = lines[lines["panel"] == "revenue"].pivot(index="week", columns="series",
                                                            values="value")
         gains = [pd.DataFrame({"week": revenue.index, "panel": self.metrics[3], "series": name,

@@ -19,6 +19,14 @@ function rowsOf(columns) {
   return rows;
 }
 
+// Whether two rows hold the same values (the columns of a dataset never change).
+function sameRow(a, b) {
+  for (const key in b) {
+    if (a[key] !== b[key]) return false;
+  }
+  return true;
+}
+
 // A performance mark for profiling (teamsim.bench.lab reads them); only the latest is kept.
 function mark(name) {
   performance.clearMarks(name);
@@ -33,6 +41,7 @@ function render({ model, el }) {
   let finalize = null;
   let closed = false;
   const drawn = {}; // dataset name -> revision the view shows
+  const shown = {}; // dataset name -> the row objects the view holds (after the first update)
 
   // The first draw: the spec with every live dataset's current rows.
   const embed = async () => {
@@ -51,6 +60,10 @@ function render({ model, el }) {
       }
       view = result.view;
       finalize = result.finalize;
+      // For tests and profiling: the running Vega view and the widget's model, found from the
+      // page on the widget's element (`.teamsim-livechart`).
+      el.teamsimView = view;
+      el.teamsimModel = model;
     } catch (error) {
       target.textContent = `The chart could not be drawn: ${error.message}`;
       console.error(error);
@@ -58,14 +71,41 @@ function render({ model, el }) {
   };
 
   // New rows for the datasets whose revision changed, as one Vega changeset each, then one
-  // re-run of the dataflow: the chart is updated in place, never rebuilt.
+  // re-run of the dataflow: the chart is updated in place, never rebuilt. Only the rows that
+  // differ from the ones shown are swapped (removed and re-inserted), so Vega redraws only the
+  // marks whose data changed: a slider that moves one line leaves the others alone. The first
+  // update replaces every row (the rows of the first draw are Vega's own copies); from then on
+  // the view holds the row objects kept in `shown`.
   const apply = async () => {
     if (view === null || closed) return;
     let changed = false;
     for (const [name, entry] of Object.entries(model.get("data"))) {
       if (drawn[name] === entry.rev) continue;
       const rows = rowsOf(entry.columns);
-      view.change(name, view.changeset().remove(() => true).insert(rows));
+      const before = shown[name];
+      const change = view.changeset();
+      if (before === undefined) {
+        change.remove(() => true).insert(rows);
+        shown[name] = rows;
+      } else {
+        const gone = [];
+        const added = [];
+        const kept = new Array(rows.length);
+        for (let i = 0; i < Math.max(rows.length, before.length); i++) {
+          if (i < rows.length && i < before.length && sameRow(before[i], rows[i])) {
+            kept[i] = before[i];
+            continue;
+          }
+          if (i < before.length) gone.push(before[i]);
+          if (i < rows.length) {
+            added.push(rows[i]);
+            kept[i] = rows[i];
+          }
+        }
+        change.remove(gone).insert(added);
+        shown[name] = kept;
+      }
+      view.change(name, change);
       drawn[name] = entry.rev;
       changed = true;
     }

@@ -23,15 +23,21 @@ Messages (the widget's synced state, sent by the Jupyter widget protocol)
     have the same length, one value per row; values are JSON numbers, strings, booleans or
     ``null`` (a missing value: NaN or None in the frame). The front end rebuilds the rows
     ``[{"week": 1, "value": 10.5}, ...]``, and for each dataset whose ``rev`` differs from the
-    one it shows applies ``view.change(NAME, view.changeset().remove(() => true).insert(rows))``
-    (``view.changeset()`` is ``vega.changeset()``) and then one ``view.runAsync()``. Datasets
-    whose rows did not change keep their ``rev`` and are not touched in the view.
+    one it shows applies one changeset, ``view.change(NAME, changeset)`` (``view.changeset()``
+    is ``vega.changeset()``), and then one ``view.runAsync()``. The changeset swaps only the
+    rows that differ, position by position, from the rows the view shows (it removes the old
+    row and inserts the new one; rows beyond the shorter of the two are removed or inserted),
+    so Vega redraws only the marks whose data changed; the first update after the first draw
+    replaces every row. Datasets whose rows did not change keep their ``rev`` and are not
+    touched in the view.
 
 An update that arrives before the chart is drawn, or while an earlier one is being applied, is
 queued; a burst of updates is applied as one (the latest state). The chart renders as SVG,
 without the vega-embed action menu. For profiling, the front end leaves two performance marks
 in the page: ``teamsim-livechart:data`` when new data arrives and ``teamsim-livechart:drawn``
-when the view has drawn it (only the latest of each is kept).
+when the view has drawn it (only the latest of each is kept). For tests, the widget's element
+(``.teamsim-livechart``) carries the running Vega view as ``teamsimView`` and the widget's
+model as ``teamsimModel``.
 """
 
 from __future__ import annotations

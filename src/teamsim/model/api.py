@@ -18,6 +18,7 @@ from teamsim.model.engine import (
     TEAM_METRICS,
     Draws,
     Levers,
+    draws_for,
     initial_state,
     market_index,
     run,
@@ -372,7 +373,7 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     # never run twice); a fixed style's are made only if asked for (Result.reps runs it again on
     # the same random streams, which gives the same year).
     check_memory(scenario, runs, runs, record_reps=not fixed)
-    draws = Draws(runs, scenario.team_size, scenario.weeks, int(seed))
+    draws = draws_for(runs, scenario.team_size, scenario.weeks, int(seed))
     state = initial_state(scenario, draws)
     drivers = state.driver.copy()
     team, reps = run(scenario, state, levers, draws, record_reps=not fixed, live_history=True)
@@ -382,7 +383,7 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
 def rep_records(style: Style, scenario: Scenario, runs: int, seed: int) -> dict:
     """The rep records of a fixed style's runs (the same runs :func:`simulate` made)."""
     check_memory(scenario, runs, runs, record_reps=True)
-    draws = Draws(runs, scenario.team_size, scenario.weeks, seed)
+    draws = draws_for(runs, scenario.team_size, scenario.weeks, int(seed))
     _, reps = run(scenario, initial_state(scenario, draws), constant_levers([style], runs),
                   draws, record_reps=True, live_history=False)
     return reps
@@ -412,7 +413,7 @@ def sweep(controls: Sequence[float] | np.ndarray, inspirations: Sequence[float] 
     styles = [Style(c, i, tailoring) for c in grid[0] for i in grid[1]]
     per_chunk = max(1, SWEEP_CHUNK // (runs * scenario.team_size))
     check_memory(scenario, runs, min(len(styles), per_chunk) * runs, record_reps=False)
-    draws = Draws(runs, scenario.team_size, scenario.weeks, int(seed))
+    draws = draws_for(runs, scenario.team_size, scenario.weeks, int(seed))
     start = initial_state(scenario, draws)
     frames = []
     for lo in range(0, len(styles), per_chunk):
@@ -490,7 +491,7 @@ def batch(managers: Sequence[Style | Calendar], scenario: Scenario | None = None
             raise TypeError(f"managers[{i}] must be a teamsim.Style or a calendar with "
                             f"style_in(week), got {m!r} of type {type(m).__name__}")
     check_memory(scenario, runs, len(managers) * runs, record_reps=True)
-    draws = Draws(runs, scenario.team_size, scenario.weeks, int(seed))
+    draws = draws_for(runs, scenario.team_size, scenario.weeks, int(seed))
     start = initial_state(scenario, draws).tile(len(managers))
     drivers, start_skill = start.driver.copy(), start.skill.copy()
     # Calendars never read the history, so the team records are totalled once at the end.

@@ -14,6 +14,7 @@ stays in range by its form (saturating curves, exponential decay, log-odds), nev
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,13 +95,39 @@ class Draws:
     def weekly(self, name: str, t: int, groups: int) -> np.ndarray:
         """Week ``t``'s draws ``name`` for ``groups`` blocks of the same runs."""
         values = self.week[name][t]
-        return values if groups == 1 else np.tile(values, (groups, 1))
+        # the blocks stacked, as np.tile(values, (groups, 1)) but in one call (this runs for
+        # every draw of every week)
+        return values if groups == 1 else np.concatenate([values] * groups)
 
     @staticmethod
     def bytes_needed(runs: int, team_size: int, weeks: int) -> int:
         per_run = (len(Draws.START_U) + len(Draws.START_Z)) * team_size + weeks * (
             1 + (len(Draws.WEEK_U) + len(Draws.WEEK_Z)) * team_size)
         return 8 * runs * per_run
+
+
+DRAWS_KEPT_BYTES = 16 * 2**20
+"""Draws up to this size are kept by :func:`draws_for` (a dashboard's 30 runs take 0.5 MB)."""
+
+
+@functools.lru_cache(maxsize=8)
+def _kept_draws(runs: int, team_size: int, weeks: int, seed: int) -> Draws:
+    draws = Draws(runs, team_size, weeks, seed)
+    for values in (*draws.start.values(), *draws.week.values()):
+        values.flags.writeable = False  # shared by every later call: nothing may change them
+    return draws
+
+
+def draws_for(runs: int, team_size: int, weeks: int, seed: int) -> Draws:
+    """``Draws(runs, team_size, weeks, seed)``, the same numbers, kept for the next call.
+
+    Making the draws costs a stream per run (about 1 ms for 30 runs), which a dashboard would
+    pay on every slider move for the same numbers. The last 8 sets up to
+    :data:`DRAWS_KEPT_BYTES` are kept, read-only; larger ones are made afresh each time.
+    """
+    if Draws.bytes_needed(runs, team_size, weeks) > DRAWS_KEPT_BYTES:
+        return Draws(runs, team_size, weeks, seed)
+    return _kept_draws(runs, team_size, weeks, seed)
 
 
 def poisson(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
