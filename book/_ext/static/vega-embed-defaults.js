@@ -1,9 +1,12 @@
-// The book's defaults for every chart, wrapped around vega-embed (loaded just before this file
-// by book/_ext/offline_book.py). The chart menu offers what works offline (save as SVG or PNG,
-// view the source; not "open in the Vega Editor", which needs the internet), and its button,
-// an icon only, gets a name screen readers can announce. Chart data comes from the scripts
-// the page loads (window.TEAMSIM_DATA, keyed by file name; see book/_ext/offline_book.py)
-// before Vega would fetch it: a page opened from disk may not fetch the files beside it.
+// The book's charts: a small embedder of our own over Vega and Vega-Lite (loaded just before
+// this file by book/_ext/offline_book.py as one bundle, without vega-embed, which weighed 268 kB
+// of the 898 kB). Altair's output calls `vegaEmbed(element, spec, {mode: "vega-lite"})`; this
+// file defines that function: it compiles the Vega-Lite spec with `vegaLite.compile`, draws it
+// with Vega's View API (SVG, hover, Vega's own tooltips), and adds a chart menu with what works
+// offline (save as SVG or PNG, view the source), its icon button named for screen readers.
+// Chart data comes from the scripts the page loads (window.TEAMSIM_DATA, keyed by file name;
+// see book/_ext/offline_book.py) before Vega would fetch it: a page opened from disk may not
+// fetch the files beside it.
 //
 // Every chart also fits its column (issue 14): before it is drawn, panels side by side that
 // would not fit are narrowed or, when too narrow, stacked in one column, and colour scales'
@@ -14,15 +17,27 @@
 // summary speak for them), and each slider says its value in words (aria-valuetext). The words
 // come from the chart's `usermeta.teamsim`, written by src/teamsim/charts.py.
 (function () {
-  const embed = window.vegaEmbed;
-  if (!embed) return;
+  const vega = window.vega;
+  const vegaLite = window.vegaLite;
+  if (!vega || !vegaLite) return;
   const offline = { export: true, source: true, compiled: false, editor: false };
-  // A Vega loader of our own (the bundle does not expose vega.loader): shipped data first,
-  // then the network as Vega would.
+  // A Vega loader of our own: shipped data first, then the network as Vega would.
+  // Each data file is shipped gzipped, in base64 ({gzip: "..."}; book/_ext/offline_book.py);
+  // unpacked once per page by the browser's DecompressionStream.
+  const unpacked = new Map();
   function shipped(uri) {
     const data = window.TEAMSIM_DATA || {};
     const name = String(uri).split("?")[0].split("/").pop();
-    return Object.prototype.hasOwnProperty.call(data, name) ? data[name] : null;
+    if (!Object.prototype.hasOwnProperty.call(data, name)) return null;
+    const entry = data[name];
+    if (typeof entry === "string") return Promise.resolve(entry);
+    if (!entry || !entry.gzip || !window.DecompressionStream) return null;
+    if (!unpacked.has(name)) {
+      const bytes = Uint8Array.from(atob(entry.gzip), (c) => c.charCodeAt(0));
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      unpacked.set(name, new Response(stream).text());
+    }
+    return unpacked.get(name);
   }
   const loader = {
     sanitize: (uri) => Promise.resolve({ href: String(uri) }),
@@ -33,9 +48,92 @@
     file: (filename) => Promise.reject(new Error(`no file system in a browser: ${filename}`)),
     load: (uri, options) => {
       const text = shipped(uri);
-      return text !== null ? Promise.resolve(text) : loader.http(uri, options && options.http);
+      return text !== null ? text : loader.http(uri, options && options.http);
     },
   };
+
+  // ---- Drawing: Vega's View, a chart menu --------------------------------------------------
+  const MENU_ICON = '<svg viewBox="0 0 16 16" fill="currentColor" aria-hidden="true" focusable="false">' +
+    '<circle r="2" cy="8" cx="2"></circle><circle r="2" cy="8" cx="8"></circle>' +
+    '<circle r="2" cy="8" cx="14"></circle></svg>';
+  function download(url, filename) {
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  const menus = new WeakSet();
+  function menu(container, view, source, actions) {
+    const details = document.createElement("details");
+    details.title = "Click to view actions";
+    const summary = document.createElement("summary");
+    summary.innerHTML = MENU_ICON;
+    details.appendChild(summary);
+    const list = document.createElement("div");
+    list.className = "vega-actions";
+    const item = (text, onclick, filename) => {
+      const a = document.createElement("a");
+      a.href = "#";
+      a.textContent = text;
+      if (filename) a.download = filename;
+      a.addEventListener("click", (event) => {
+        event.preventDefault();
+        details.removeAttribute("open");
+        onclick();
+      });
+      list.appendChild(a);
+    };
+    if (actions.export) {
+      ["svg", "png"].forEach((type) => item(`Save as ${type.toUpperCase()}`, () => {
+        view.toImageURL(type, type === "png" ? 2 : 1).then((url) => download(url, `visualization.${type}`));
+      }, `visualization.${type}`));
+    }
+    if (actions.source) {
+      item("View Source", () => {
+        const text = JSON.stringify(source, null, 2);
+        const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+        window.open(url, "_blank");
+      });
+    }
+    details.appendChild(list);
+    // closes when a click goes elsewhere
+    if (!menus.has(container)) {
+      menus.add(container);
+      document.addEventListener("click", (event) => {
+        const open = container.querySelector("details[open]");
+        if (open && !open.contains(event.target)) open.removeAttribute("open");
+      });
+    }
+    container.appendChild(details);
+  }
+  // Draw a Vega-Lite (or Vega) spec into `container`; resolves to {view, spec, vgSpec, finalize}.
+  function embed(container, spec, opts) {
+    try {
+      const isLite = opts.mode === "vega-lite" || /vega-lite/.test(String(spec.$schema || ""));
+      const vgSpec = isLite ? vegaLite.compile(spec).spec : spec;
+      container.replaceChildren();
+      container.classList.add("vega-embed");
+      const actions = opts.actions || {};
+      const hasMenu = actions.export || actions.source;
+      container.classList.toggle("has-actions", !!hasMenu);
+      const wrapper = document.createElement("div");
+      wrapper.className = "chart-wrapper";
+      container.appendChild(wrapper);
+      const view = new vega.View(vega.parse(vgSpec), {
+        loader: opts.loader, renderer: "svg", logLevel: vega.Warn,
+      });
+      view.hover();
+      view.initialize(wrapper);
+      return view.runAsync().then(() => {
+        if (hasMenu) menu(container, view, spec, actions);
+        return { view, spec, vgSpec, finalize: () => view.finalize() };
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
 
   // ---- Fitting the column -------------------------------------------------------------------
   const AXIS = 78;      // room beside a plot for its y axis: labels and title
@@ -391,7 +489,7 @@
     const opts = Object.assign({ actions: offline, loader: loader }, options);
     const container = typeof el_ === "string" ? document.querySelector(el_) : el_;
     if (!container || !spec || typeof spec !== "object" || !spec.$schema || !/vega-lite/.test(spec.$schema)) {
-      return embed(el_, spec, opts);
+      return container ? embed(container, spec, opts) : Promise.reject(new Error(`no element ${el_}`));
     }
     container.classList.add("teamsim-chart");
     let current = null;
@@ -432,5 +530,5 @@
     }
     return first;
   }
-  window.vegaEmbed = Object.assign(vegaEmbed, embed);
+  window.vegaEmbed = vegaEmbed;
 })();
