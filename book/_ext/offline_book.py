@@ -134,7 +134,10 @@ def altair_versions() -> dict[str, str]:
 
 # The bundle's only code of its own: vega's and vega-lite's modules as globals, imported by the
 # addresses vl-convert vendors them under (its snippet's default imports `vega` and `vegaLite`
-# are null). vega-embed stays out (61 kB with its tooltip and themes); the charts are drawn by
+# are null). Those addresses are names, never fetched: vl-convert resolves them, at build time
+# and offline, to the copies compiled into it, and the bundle it writes holds the modules'
+# code and no import (the browser tests fail on any request off the book's own host).
+# vega-embed stays out (61 kB with its tooltip and themes); the charts are drawn by
 # static/vega-embed-defaults.js with Vega's View API.
 VEGA_SNIPPET = """\
 import * as vegaModule from "https://cdn.jsdelivr.net/npm/vega@{vega}/+esm.js";

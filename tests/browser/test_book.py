@@ -113,6 +113,15 @@ def test_page_with_its_data_is_light(book: Path, page_path: str) -> None:
     assert size <= PAGE_BUDGET_BYTES, f"{page_path}: {size:,} bytes with its data"
 
 
+def test_the_vega_bundle_fetches_nothing(book: Path) -> None:
+    """The vega bundle holds vega's and vega-lite's code, not imports of them from elsewhere
+    (book/_ext/offline_book.py names them by CDN addresses that vl-convert resolves offline)."""
+    bundle = (book / "_vendor" / "vega" / "vega-bundle.js").read_text("utf-8")
+    assert len(bundle) > 500_000, f"the vega bundle is only {len(bundle):,} characters"
+    assert "cdn.jsdelivr" not in bundle and not re.search(r"\bimport\s*[({*\"']", bundle), (
+        "the vega bundle imports code from elsewhere")
+
+
 def test_download_links_lead_to_files(book: Path, page_path: str) -> None:
     """Links to the downloadable zip and PDF (and any other file the site links to by a relative
     path outside its pages) lead to a file that was built."""

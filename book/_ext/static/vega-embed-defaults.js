@@ -53,9 +53,11 @@
   };
 
   // ---- Drawing: Vega's View, a chart menu --------------------------------------------------
-  const MENU_ICON = '<svg viewBox="0 0 16 16" fill="currentColor" aria-hidden="true" focusable="false">' +
-    '<circle r="2" cy="8" cx="2"></circle><circle r="2" cy="8" cx="8"></circle>' +
-    '<circle r="2" cy="8" cx="14"></circle></svg>';
+  // The menu's button: a small "save" arrow over a tray, drawn here (stroked, 16 x 16).
+  const MENU_ICON = '<svg viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="1.8" ' +
+    'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">' +
+    '<path d="M8 2.5v7.5M4.5 7l3.5 3.5L11.5 7M2.5 13.5h11"></path></svg>';
+  const MENU_NAME = "Save this chart, or view its source";
   function download(url, filename) {
     const a = document.createElement("a");
     a.href = url;
@@ -67,9 +69,10 @@
   const menus = new WeakSet();
   function menu(container, view, source, actions) {
     const details = document.createElement("details");
-    details.title = "Click to view actions";
     const summary = document.createElement("summary");
     summary.innerHTML = MENU_ICON;
+    summary.title = MENU_NAME;
+    summary.setAttribute("aria-label", MENU_NAME);
     details.appendChild(summary);
     const list = document.createElement("div");
     list.className = "vega-actions";
@@ -86,9 +89,12 @@
       list.appendChild(a);
     };
     if (actions.export) {
+      // saved under the chart's figure name (e.g. fig-p4-three-teams.svg), else "chart"
+      const figure = container.closest("figure");
+      const stem = (figure && figure.id) || "chart";
       ["svg", "png"].forEach((type) => item(`Save as ${type.toUpperCase()}`, () => {
-        view.toImageURL(type, type === "png" ? 2 : 1).then((url) => download(url, `visualization.${type}`));
-      }, `visualization.${type}`));
+        view.toImageURL(type, type === "png" ? 2 : 1).then((url) => download(url, `${stem}.${type}`));
+      }, `${stem}.${type}`));
     }
     if (actions.source) {
       item("View Source", () => {
