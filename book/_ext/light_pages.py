@@ -290,21 +290,13 @@ def slim_icons(app: Sphinx, exception: Exception | None) -> None:
         logger.warning(f"light_pages: no {THEME_CSS} or {font.name} in {outdir}: did the "
                        f"theme change? The icons are left whole.")
         return
-    css = theme_css.read_text("utf-8")
-    if SLIM_FONT in css:  # already slimmed (an incremental build left it)
-        return
-    slim, dropped = slim_css(css, icon_names(outdir))
-    slim, purged = purge_css(COMMENT.sub("", slim), page_tokens(outdir))
-    others = [p.read_text("utf-8") for p in (outdir / "_static").rglob("*.css") if p != theme_css]
-    glyphs = subset_font(font, outdir / "_static" / SLIM_FONT, code_points([slim, *others]))
-    slim, found = SOLID_SRC.subn(f'src:url(../{SLIM_FONT}) format("woff")', slim)
-    if found != 1:
-        logger.warning(f"light_pages: the solid icon font's @font-face was not found in "
-                       f"{THEME_CSS}; the icons are left whole.")
-        return
-    theme_css.write_text(slim, "utf-8")
-    # the other stylesheets (sphinx-design's, myst-nb's, Sphinx's...): their unused rules too
     tokens = page_tokens(outdir)
+    css = theme_css.read_text("utf-8")
+    # an incremental build may leave the theme's stylesheet slimmed already, while Sphinx copies
+    # the other stylesheets afresh: those are purged at every build (purging twice drops nothing)
+    purged = 0 if SLIM_FONT in css else slim_theme(theme_css, font, css, tokens)
+    if purged < 0:
+        return
     for sheet in sorted((outdir / "_static").rglob("*.css")):
         if sheet == theme_css:
             continue
@@ -313,9 +305,28 @@ def slim_icons(app: Sphinx, exception: Exception | None) -> None:
         if gone:
             sheet.write_text(lean, "utf-8")
             purged += gone
-    logger.info(f"light_pages: {dropped} unused icon rules and {purged:,} bytes of rules for "
-                f"classes no page uses dropped, icon font cut to {glyphs} "
-                f"glyphs ({(outdir / '_static' / SLIM_FONT).stat().st_size:,} bytes)")
+    logger.info(f"light_pages: {purged:,} bytes of rules for classes or icons no page uses "
+                f"dropped; icon font {(outdir / '_static' / SLIM_FONT).stat().st_size:,} bytes")
+
+
+def slim_theme(theme_css: Path, font: Path, css: str, tokens: set[str]) -> int:
+    """Write the theme's stylesheet without unused icon and class rules, its solid icon font
+    cut to the glyphs the book's stylesheets can ask for; the bytes dropped (-1 if the font's
+    @font-face was not found, and nothing was written)."""
+    outdir = theme_css.parents[2]
+    slim, dropped = slim_css(css, icon_names(outdir))
+    slim, _ = purge_css(COMMENT.sub("", slim), tokens)
+    others = [p.read_text("utf-8") for p in (outdir / "_static").rglob("*.css") if p != theme_css]
+    glyphs = subset_font(font, outdir / "_static" / SLIM_FONT, code_points([slim, *others]))
+    slim, found = SOLID_SRC.subn(f'src:url(../{SLIM_FONT}) format("woff")', slim)
+    if found != 1:
+        logger.warning(f"light_pages: the solid icon font's @font-face was not found in "
+                       f"{THEME_CSS}; the icons are left whole.")
+        return -1
+    theme_css.write_text(slim, "utf-8")
+    logger.info(f"light_pages: {dropped} unused icon rules dropped from the theme's stylesheet, "
+                f"its icon font cut to {glyphs} glyphs")
+    return len(css) - len(slim)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
