@@ -17,11 +17,10 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import idle
 from playwright.sync_api import Browser, Response
+from test_book import DRAW_TIMEOUT_MS, PAGE_BUDGET_BYTES
 
 pytestmark = pytest.mark.browser
 
-PAGE_BUDGET_BYTES = 1_500_000
-DRAW_TIMEOUT_MS = 20_000
 # Every chart container has drawn its marks (an empty page passes at once).
 ALL_CHARTS_DRAWN = """() => [...document.querySelectorAll('div[id^="altair-viz-"], .vega-embed')]
   .every(el => { const m = el.querySelector('svg.marks, canvas.marks');
