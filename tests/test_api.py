@@ -271,3 +271,21 @@ def test_kept_draws_are_the_same_numbers_and_cannot_be_changed():
         assert not got[name].flags.writeable
     with pytest.raises(ValueError):
         kept.week["deals"][0, 0, 0] = 0.5
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_weekly_means_are_the_weekly_tables_means_number_for_number(seed):
+    from teamsim.model.rules import rule_policy
+
+    rules = rule_policy({"rules": [{"when": "attainment", "is": "below", "value": 0.9,
+                                    "weeks": 2, "use": "Driller"}], "otherwise": "Coach"})
+    for manager in (COACH, rules):
+        result = simulate(manager, Scenario.default(), runs=7, seed=seed)
+        metrics = ["revenue", "engagement", "headcount", "control"]
+        expected = result.weekly.groupby("week", as_index=False)[metrics].mean()
+        got = result.weekly_means(metrics)
+        assert list(got.columns) == ["week", *metrics]
+        for column in got.columns:
+            assert np.array_equal(got[column].to_numpy(), expected[column].to_numpy())
+    with pytest.raises(ValueError, match="unknown team metric 'revenu'"):
+        result.weekly_means(["revenu"])
