@@ -6,7 +6,7 @@ serves the websocket, leaves Nagle's algorithm on (its docs, ``WebSocketHandler.
 a write waits while an earlier one is unacknowledged, and the browser delays its acknowledgement
 (by up to 40 ms on Linux). In JupyterLab on the 2-core reference machine, 14 and 15 of 40
 slider presses on two dashboards had the chart's data held back that way: by about 40 ms on the
-Landscape, whose kernel work takes 3 ms (36-47 ms from the kernel to the page, against 1-16 ms
+Landscape, whose kernel work takes 3 ms (36-47 ms from the kernel to the page, against 2-14 ms
 for the other presses), and by 15-29 ms on "A year with your manager", whose
 kernel work takes 20-30 ms (the wait is what is left of the 40 ms). With this extension no press
 waited more than 17 ms between the kernel and the page (``python -m teamsim.bench lab`` splits
