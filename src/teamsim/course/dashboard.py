@@ -271,30 +271,43 @@ def split(run: Batch, managers: slice) -> Batch:
                  run.drivers[teams], run.start_skill[teams])
 
 
+LongColumns = dict[str, np.ndarray]
+"""The columns of a long frame (week, panel, series, value), before they make a frame."""
+
+
+def long_columns(weeks: int, panels: Sequence[str], series: Sequence[str],
+                 values: Sequence[np.ndarray]) -> LongColumns:
+    """Columns of a long frame: for each panel, for each series, its ``weeks`` values (given in
+    that order, one array per panel and series)."""
+    return {"week": np.tile(np.arange(1, weeks + 1), len(panels) * len(series)),
+            "panel": np.repeat(list(panels), len(series) * weeks),
+            "series": np.tile(np.repeat(list(series), weeks), len(panels)),
+            "value": np.concatenate(values) if values else np.empty(0)}
+
+
+def weekly_columns(blocks: Sequence[tuple[Batch, Sequence[str]]], metrics: Sequence[str]
+                   ) -> LongColumns:
+    """:func:`weekly_frame`'s columns."""
+    names = [name for _, block_names in blocks for name in block_names]
+    weeks = blocks[0][0].scenario.weeks
+    return long_columns(weeks, metrics, names, [
+        np.concatenate([run.weekly_mean(m) for run, _ in blocks]).ravel() for m in metrics])
+
+
 def weekly_frame(blocks: Sequence[tuple[Batch, Sequence[str]]], metrics: Sequence[str]
                  ) -> pd.DataFrame:
     """Long frame (week, panel, series, value) of weekly means over runs, per manager.
 
     ``blocks`` pairs each batch with the names of its managers, in the order of the series.
     """
-    names = [name for _, block_names in blocks for name in block_names]
-    weeks = blocks[0][0].scenario.weeks
-    groups = len(names)
-    parts = [np.concatenate([run.weekly_mean(m) for run, _ in blocks]).ravel() for m in metrics]
-    return pd.DataFrame({
-        "week": np.tile(np.arange(1, weeks + 1), groups * len(metrics)),
-        "panel": np.repeat(list(metrics), groups * weeks),
-        "series": np.tile(np.repeat(list(names), weeks), len(metrics)),
-        "value": np.concatenate(parts),
-    })
+    return pd.DataFrame(weekly_columns(blocks, metrics))
 
 
 def result_frame(result: Result, name: str, metrics: Sequence[str]) -> pd.DataFrame:
     """Long frame of a :func:`simulate` result's weekly means over runs."""
     means = result.weekly_means(metrics)
-    means.insert(0, "series", name)
-    return means.melt(id_vars=["series", "week"], var_name="panel",
-                      value_name="value")[["week", "panel", "series", "value"]]
+    return pd.DataFrame(long_columns(len(means), metrics, [name],
+                                     [means[m].to_numpy() for m in metrics]))
 
 
 def shock_band(scenario: Scenario) -> pd.DataFrame:
@@ -687,14 +700,13 @@ POLICY_METRICS = ("revenue", "engagement", "control", "inspiration")
 def fixed_frame(run: Batch, names: Sequence[str]) -> pd.DataFrame:
     """Long frame of fixed styles' weekly revenue and engagement (means over runs) and their
     dials, one series per name (in the batch's order), as the capstone dashboards draw them."""
-    frame = weekly_frame([(run, names)], POLICY_METRICS[:2])
-    levers = []
-    for g, name in enumerate(names):
-        for lever in POLICY_METRICS[2:]:
-            levers.append(pd.DataFrame({
-                "week": np.arange(1, run.scenario.weeks + 1), "panel": lever,
-                "series": name, "value": run.team[lever][:, run.block(g).start]}))
-    return pd.concat([frame, *levers], ignore_index=True)
+    lines = weekly_columns([(run, names)], POLICY_METRICS[:2])
+    weeks = run.scenario.weeks
+    dials = [long_columns(weeks, POLICY_METRICS[2:], [name],
+                          [run.team[lever][:, run.block(g).start] for lever in POLICY_METRICS[2:]])
+             for g, name in enumerate(names)]
+    return pd.DataFrame({key: np.concatenate([lines[key], *(d[key] for d in dials)])
+                         for key in lines})
 
 
 @lru_cache(maxsize=8)
