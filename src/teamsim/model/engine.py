@@ -95,24 +95,9 @@ class Draws:
     def weekly(self, name: str, t: int, groups: int) -> np.ndarray:
         """Week ``t``'s draws ``name`` for ``groups`` blocks of the same runs."""
         values = self.week[name][t]
-        # the blocks stacked, as np.tile(values, (groups, 1)) but in one call
+        # the blocks stacked, as np.tile(values, (groups, 1)) but in one call (this runs for
+        # every draw of every week)
         return values if groups == 1 else np.concatenate([values] * groups)
-
-    def for_teams(self, groups: int) -> dict[str, np.ndarray]:
-        """Every week's draws for ``groups`` blocks of the same runs, ``(weeks, teams, reps)``
-        by name (the team-wide ``"team"`` draw spread over the reps), made in one call per name
-        if they fit in :data:`STACKED_BYTES`; empty if not (:meth:`weekly` then makes each
-        week's draws when they are needed)."""
-        weeks, runs, size = self.week["deals"].shape
-        if 8 * weeks * groups * runs * size * len(self.week) > STACKED_BYTES:
-            return {}
-        out = {}
-        for name, values in self.week.items():
-            if values.shape[2] != size:  # the shared mood of a team: one draw for all its reps
-                values = np.broadcast_to(values, (weeks, runs, size))
-            out[name] = np.concatenate([values] * groups, axis=1) if groups > 1 else (
-                np.ascontiguousarray(values))
-        return out
 
     @staticmethod
     def bytes_needed(runs: int, team_size: int, weeks: int) -> int:
@@ -121,8 +106,6 @@ class Draws:
         return 8 * runs * per_run
 
 
-STACKED_BYTES = 8 * 2**20
-"""Largest size of a call's weekly draws that :meth:`Draws.for_teams` stacks up front."""
 DRAWS_KEPT_BYTES = 16 * 2**20
 """Draws up to this size are kept by :func:`draws_for` (a dashboard's 30 runs take 0.5 MB)."""
 
@@ -378,10 +361,6 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
     ramp_step = np.log(10.0) / p.ramp_weeks
     steady = steady_pipeline(p)
     decay = 1.0 - np.exp(-p.skill_decay)
-    stacked = draws.for_teams(groups)
-
-    def drawn(name: str, t: int) -> np.ndarray:
-        return stacked[name][t] if stacked else draws.weekly(name, t, groups)
 
     # The levers' effects are recomputed only when ``levers`` hands back a new tuple (a fixed
     # style hands back the same one every week); week 1 always makes the first Manager.
@@ -421,7 +400,8 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         # Effort: a clear target raises it (saturating), engagement lifts it, exhaustion cuts
         # it; without control it comes in bursts (part of each week's mood is shared by the
         # team); coaching takes some of the selling week.
-        z = noise_shared * drawn("team", t) + noise_own * drawn("z_effort", t)
+        z = (noise_shared * draws.weekly("team", t, groups)
+             + noise_own * draws.weekly("z_effort", t, groups))
         effort = ((1.0 + p.effort_goal * pressure / (pressure + p.effort_goal_half))
                   * (effort_a + effort_b * s.engagement)
                   * (1.0 - p.effort_exhaustion * s.exhaustion)
@@ -440,7 +420,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
                 * (1.0 - p.win_exhaustion * s.exhaustion) * (1.0 - p.corner_cutting * corners))
         win = odds / (1.0 + odds)
         deciding = s.live * slip
-        deals = poisson(deciding * win, drawn("deals", t)) * s.active
+        deals = poisson(deciding * win, draws.weekly("deals", t, groups)) * s.active
         lost = deciding * (1.0 - win) * s.active
         revenue = deals * p.deal_size * (1.0 - p.discounting * corners)
         undecided = s.live - deciding
@@ -497,7 +477,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
             + p.attrition_shortfall * shortfall)
         hazard += (e.exit_push * s.ramp
                    * sigmoid((p.managed_exit_below - s.feel) / p.managed_exit_width))
-        quit = (drawn("quit", t) < -np.expm1(-hazard)) * s.active
+        quit = (draws.weekly("quit", t, groups) < -np.expm1(-hazard)) * s.active
 
         week_reps = {
             "active": s.active, "revenue": revenue, "deals_won": deals, "deals_lost": lost,
@@ -513,7 +493,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
             for name, values in team_totals(week_reps, p).items():
                 team[name][t] = values
         if np.count_nonzero(quit) or np.count_nonzero(s.vacancy > 0):
-            fill_vacancies(s, quit > 0, p, drawn("z_hire_skill", t), steady)
+            fill_vacancies(s, quit > 0, p, draws.weekly("z_hire_skill", t, groups), steady)
     if not live_history:
         team.update(team_totals(reps, p))
     return team, reps
