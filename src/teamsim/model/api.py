@@ -169,7 +169,8 @@ LeverArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 def lever_arrays(styles: Sequence[Style], runs: int) -> LeverArrays:
     """Control, inspiration and tailoring of each style, repeated for its ``runs`` teams."""
     def column(name: str) -> np.ndarray:
-        return np.repeat([getattr(s, name) for s in styles], runs)[:, None].astype(float)
+        values = np.array([getattr(s, name) for s in styles], dtype=float)
+        return (values if runs == 1 else np.repeat(values, runs))[:, None]
     return column("control"), column("inspiration"), column("tailoring")
 
 
@@ -250,6 +251,8 @@ def policy_levers(policy: Policy, scenario: Scenario, runs: int) -> Levers:
 
 HISTORY_SEEN = ("attainment", "revenue", "pipeline", "headcount", "quits")
 """The team records a policy sees as they are (the engagement pulse is rounded first)."""
+POLICY_READS = (*HISTORY_SEEN, "engagement")
+"""Every team record a policy's history is made from, kept up to date week by week."""
 
 
 def failed(exc: Exception, week: int) -> ValueError:
@@ -444,7 +447,9 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     draws = draws_for(runs, scenario.team_size, scenario.weeks, int(seed))
     state = initial_state(scenario, draws)
     drivers = state.driver.copy()
-    team, reps = run(scenario, state, levers, draws, record_reps=not fixed, live_history=True)
+    # A policy reads only some team records as the weeks go by; the rest are made at the end.
+    team, reps = run(scenario, state, levers, draws, record_reps=not fixed,
+                     live_history=True if fixed else POLICY_READS)
     return Result(style, scenario, runs, seed, team, reps, drivers)
 
 

@@ -15,7 +15,7 @@ stays in range by its form (saturating curves, exponential decay, log-odds), nev
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -328,17 +328,26 @@ class ManagerStep:
 
 
 def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
-        record_reps: bool = False, live_history: bool = True) -> tuple[dict, dict]:
+        record_reps: bool = False, live_history: bool | Collection[str] = True
+        ) -> tuple[dict, dict]:
     """Step ``state`` through the scenario's weeks; return team-level and rep-level records.
 
     ``state`` holds ``groups * draws.runs`` teams: ``groups`` managers, each on the same runs.
     Team records are ``(weeks, teams)`` arrays named by :data:`TEAM_METRICS`; rep records (only
     with ``record_reps``) are ``(weeks, teams, reps)`` arrays named by :data:`REP_METRICS`.
     With ``live_history`` the team records are kept up to date week by week (a policy reads
-    them); without it they are computed once at the end from the rep records.
+    them); without it they are computed once at the end from the rep records. It may name the
+    records to keep up to date (those a policy reads); the others are then computed at the end,
+    which needs ``record_reps``. Either way a record holds the same numbers.
     """
-    if not (record_reps or live_history):
-        raise ValueError("run needs record_reps or live_history to produce team records")
+    live = TEAM_TOTALS if live_history is True else tuple(live_history or ())
+    unknown = sorted(set(live) - set(TEAM_TOTALS))
+    if unknown:
+        raise ValueError(f"unknown team record {unknown[0]!r}: choose from {TEAM_TOTALS}")
+    later = tuple(name for name in TEAM_TOTALS if name not in live)
+    if later and not record_reps:
+        raise ValueError("run needs record_reps to produce the team records it does not keep "
+                         f"up to date week by week: {later}")
     p = scenario.params
     teams, size = state.skill.shape
     groups = teams // draws.runs
@@ -489,13 +498,13 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         if record_reps:
             for name, values in week_reps.items():
                 reps[name][t] = values
-        if live_history:
-            for name, values in team_totals(week_reps, p).items():
+        if live:
+            for name, values in team_totals(week_reps, p, live).items():
                 team[name][t] = values
         if np.count_nonzero(quit) or np.count_nonzero(s.vacancy > 0):
             fill_vacancies(s, quit > 0, p, draws.weekly("z_hire_skill", t, groups), steady)
-    if not live_history:
-        team.update(team_totals(reps, p))
+    if later:
+        team.update(team_totals(reps, p, later))
     return team, reps
 
 
@@ -525,20 +534,35 @@ def fill_vacancies(s: TeamState, quit: np.ndarray, p: Params, z_skill: np.ndarra
         np.add(s.live, p.new_hire_pipeline * steady, out=s.live, where=hired)
 
 
-def team_totals(reps: dict, p: Params) -> dict:
-    """Team totals, and means over reps in post, of rep records (``(..., reps)`` arrays).
+SUMMED = ("revenue", "deals_won", "deals_lost", "activities", "pipeline", "quota")
+"""Team records that are the sum over the team's positions (zero for empty ones)."""
+AVERAGED = ("engagement", "exhaustion", "trust", "skill", "focus", "attainment", "at_quota")
+"""Team records that are the mean over the reps in post."""
+TEAM_TOTALS = (*SUMMED, "quits", "forecast", "headcount", *AVERAGED)
+"""The team records made from rep records (the others are the market and the levers)."""
+
+
+def team_totals(reps: dict, p: Params, names: Collection[str] = TEAM_TOTALS) -> dict:
+    """Team totals, and means over reps in post, of rep records (``(..., reps)`` arrays): the
+    records ``names`` (of :data:`TEAM_TOTALS`).
 
     Each team's figures depend on its own reps only (sums along the rep axis), so a team's
-    record is the same whatever other teams share the batch.
+    record is the same whatever other teams share the batch, and whether it is made week by
+    week or for all weeks at once.
     """
     on = np.asarray(reps["active"], dtype=float)
     count = on.sum(-1)
-    per = np.maximum(count, 1.0)
     out = {name: np.asarray(reps[name], dtype=float).sum(-1)  # zero for empty positions already
-           for name in ("revenue", "deals_won", "deals_lost", "activities", "pipeline", "quota")}
-    out["quits"] = np.asarray(reps["quit"], dtype=float).sum(-1)
-    out["forecast"] = out["pipeline"] * p.win_base / p.sales_cycle
-    out["headcount"] = count
-    for name in ("engagement", "exhaustion", "trust", "skill", "focus", "attainment", "at_quota"):
-        out[name] = (np.asarray(reps[name], dtype=float) * on).sum(-1) / per
-    return out
+           for name in SUMMED if name in names or (name == "pipeline" and "forecast" in names)}
+    if "quits" in names:
+        out["quits"] = np.asarray(reps["quit"], dtype=float).sum(-1)
+    if "forecast" in names:
+        out["forecast"] = out["pipeline"] * p.win_base / p.sales_cycle
+    if "headcount" in names:
+        out["headcount"] = count
+    averaged = [name for name in AVERAGED if name in names]
+    if averaged:
+        per = np.maximum(count, 1.0)
+        for name in averaged:
+            out[name] = (np.asarray(reps[name], dtype=float) * on).sum(-1) / per
+    return {name: values for name, values in out.items() if name in names}
