@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,24 @@ small enough to stay in cache."""
 
 
 @dataclass(frozen=True)
-class PolicyState:
+class Seen:
+    """What a manager can see at the start of ``week``: the team's record so far (the fields of
+    :class:`PolicyState`, for one run, and of :class:`PolicyHistory`, for every run at once)."""
+
+    week: int
+    weeks: int
+    team_size: int
+    attainment: np.ndarray
+    revenue: np.ndarray
+    pipeline: np.ndarray
+    engagement_pulse: np.ndarray
+    market: float
+    headcount: np.ndarray
+    quits: np.ndarray
+
+
+@dataclass(frozen=True)
+class PolicyState(Seen):
     """What a manager can see at the start of ``week``: the team's record so far.
 
     History arrays are read-only, oldest first, one value per finished week (empty in week 1).
@@ -61,17 +78,6 @@ class PolicyState:
         Reps who left each week.
     """
 
-    week: int
-    weeks: int
-    team_size: int
-    attainment: np.ndarray
-    revenue: np.ndarray
-    pipeline: np.ndarray
-    engagement_pulse: np.ndarray
-    market: float
-    headcount: np.ndarray
-    quits: np.ndarray
-
     def recent(self, name: str, n: int = 4, default: float = 1.0) -> float:
         """Mean of the last ``n`` weeks of history ``name`` (``default`` before week 2)."""
         values = getattr(self, name)
@@ -79,38 +85,28 @@ class PolicyState:
 
 
 @dataclass(frozen=True)
-class PolicyHistory:
+class PolicyHistory(Seen):
     """What the manager of every run can see at the start of ``week``, all runs at once.
 
-    The same records as :class:`PolicyState`, one column per run: history arrays are read-only
+    The fields of :class:`PolicyState`, one column per run: history arrays are read-only
     ``(weeks played, runs)`` arrays, oldest week first. A policy object with a
     ``decide_all(history)`` method is asked once a week for every run's style from this (see
     :func:`policy_levers`); :meth:`states` gives each run's :class:`PolicyState`.
     """
-
-    week: int
-    weeks: int
-    team_size: int
-    attainment: np.ndarray
-    revenue: np.ndarray
-    pipeline: np.ndarray
-    engagement_pulse: np.ndarray
-    market: float
-    headcount: np.ndarray
-    quits: np.ndarray
 
     @property
     def runs(self) -> int:
         return int(self.revenue.shape[1])
 
     def states(self) -> list[PolicyState]:
-        """Each run's :class:`PolicyState`, in order."""
-        return [PolicyState(week=self.week, weeks=self.weeks, team_size=self.team_size,
-                            attainment=self.attainment[:, i], revenue=self.revenue[:, i],
-                            pipeline=self.pipeline[:, i],
-                            engagement_pulse=self.engagement_pulse[:, i], market=self.market,
-                            headcount=self.headcount[:, i], quits=self.quits[:, i])
-                for i in range(self.runs)]
+        """Each run's :class:`PolicyState`, in order (its column of every history)."""
+        shared = {f.name: getattr(self, f.name) for f in fields(Seen)}
+
+        def run(i: int) -> PolicyState:
+            own: dict[str, Any] = {name: value[:, i] if isinstance(value, np.ndarray) else value
+                                   for name, value in shared.items()}
+            return PolicyState(**own)
+        return [run(i) for i in range(self.runs)]
 
 
 Policy = Callable[[int, PolicyState], Style]
