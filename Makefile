@@ -16,9 +16,12 @@ FIND_CHROMIUM := $(PY) -c "from teamsim.bench.browser import main; main()"
 setup: venv node chromium
 
 # Python: a local virtual environment from requirements.lock, every package pinned with its
-# hashes (re-made when the lock changes), then the course's own package, editable.
+# hashes (re-made when the lock changes), then the course's own package, editable, and its
+# Jupyter server extension (teamsim.course.lab; an editable install leaves out the data files a
+# wheel would put in the environment).
+SERVER_CONFIG := jupyter-config/jupyter_server_config.d/teamsim.json
 venv: $(VENV)/.installed
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock pyproject.toml $(SERVER_CONFIG)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 	  echo "The course needs Python 3.11 or newer, and '$(PYTHON)' is" \
 	  "$$($(PYTHON) --version 2>&1 || echo missing). Run make PYTHON=python3.11 (or newer)."; \
@@ -26,6 +29,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
+	install -D -m 644 $(SERVER_CONFIG) $(VENV)/etc/jupyter/jupyter_server_config.d/teamsim.json
 	touch $@
 
 # Regenerate requirements.lock after editing requirements.txt (keeps the locked versions of

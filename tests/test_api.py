@@ -271,3 +271,46 @@ def test_kept_draws_are_the_same_numbers_and_cannot_be_changed():
         assert not got[name].flags.writeable
     with pytest.raises(ValueError):
         kept.week["deals"][0, 0, 0] = 0.5
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_weekly_means_are_the_weekly_tables_means_number_for_number(seed):
+    from teamsim.model.rules import rule_policy
+
+    rules = rule_policy({"rules": [{"when": "attainment", "is": "below", "value": 0.9,
+                                    "weeks": 2, "use": "Driller"}], "otherwise": "Coach"})
+    for manager in (COACH, rules):
+        result = simulate(manager, Scenario.default(), runs=7, seed=seed)
+        metrics = ["revenue", "engagement", "headcount", "control"]
+        expected = result.weekly.groupby("week", as_index=False)[metrics].mean()
+        got = result.weekly_means(metrics)
+        assert list(got.columns) == ["week", *metrics]
+        for column in got.columns:
+            assert np.array_equal(got[column].to_numpy(), expected[column].to_numpy())
+    with pytest.raises(ValueError, match="unknown team metric 'revenu'"):
+        result.weekly_means(["revenu"])
+
+
+@pytest.mark.parametrize("seed", [2, 9])
+def test_team_records_are_the_same_made_week_by_week_or_at_the_end(seed):
+    from teamsim.model.api import POLICY_READS, policy_levers
+    from teamsim.model.engine import TEAM_METRICS, draws_for, run
+
+    def pushy(week, state):  # reads its history, so the records it sees must be up to date
+        return Style(0.9, 0.2) if state.recent("attainment", 2) < 1.0 else Style(0.4, 0.7)
+
+    scenario = Scenario.default()
+    draws = draws_for(6, scenario.team_size, scenario.weeks, seed)
+    made = {}
+    for live in (True, POLICY_READS):
+        made[live] = run(scenario, initial_state(scenario, draws),
+                         policy_levers(pushy, scenario, 6), draws, record_reps=True,
+                         live_history=live)[0]
+    for name in TEAM_METRICS:
+        assert np.array_equal(made[True][name], made[POLICY_READS][name]), name
+    with pytest.raises(ValueError, match="needs record_reps"):
+        run(scenario, initial_state(scenario, draws), policy_levers(pushy, scenario, 6), draws,
+            live_history=POLICY_READS)
+    with pytest.raises(ValueError, match="unknown team record 'revenu'"):
+        run(scenario, initial_state(scenario, draws), policy_levers(pushy, scenario, 6), draws,
+            record_reps=True, live_history=("revenu",))

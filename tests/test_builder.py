@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from teamsim import COACH, DRILLER, STYLES, PolicyState, Scenario, Style, simulate
+from teamsim.model import PolicyHistory
 from teamsim.model.rules import (
     BEST_RUN,
     MAX_RULES,
@@ -118,6 +119,51 @@ def test_a_rule_policy_runs_exactly_like_the_same_policy_in_code():
         theirs = simulate(coded, scenario, runs=4, seed=3).weekly
         assert ours.equals(theirs)
         assert ours[["control", "inspiration"]].drop_duplicates().shape[0] == 3
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_rules_decided_for_all_runs_at_once_are_the_rules_decided_run_by_run(seed):
+    # The model asks a rule policy once a week for every run (decide_all, all runs at once);
+    # a wrapper that only has __call__ is asked run by run. Random rules over all five measures
+    # must give the same year, number for number, and the same choices on random histories.
+    rng = random.Random(seed)
+    for _ in range(4):
+        policy = rule_policy(random_rules(rng))
+
+        def one_by_one(week, s, policy=policy):
+            return policy(week, s)
+
+        for scenario in (Scenario.default(), Scenario(team_size=6, shock_start=5,
+                                                      shock_weeks=30, shock_depth=0.7)):
+            ours = simulate(policy, scenario, runs=5, seed=seed)
+            theirs = simulate(one_by_one, scenario, runs=5, seed=seed)
+            assert ours.weekly.equals(theirs.weekly)
+            assert ours.reps.equals(theirs.reps)
+    for _ in range(40):
+        policy = rule_policy(random_rules(rng))
+        history = random_history(rng, runs=6)
+        by_run = history.states()
+        assert [s.revenue.tolist() for s in by_run] == history.revenue.T.tolist()
+        assert policy.decide_all(history) == [policy(history.week, s) for s in by_run]
+
+
+def random_history(rng: random.Random, runs: int) -> PolicyHistory:
+    """What ``runs`` managers have seen by a random week: random histories, one column each."""
+    week = rng.randint(1, 52)
+    n = week - 1
+
+    def column(low: float, high: float, step: float = 0.0) -> list[float]:
+        values = [rng.uniform(low, high) for _ in range(n)]
+        return [round(v / step) * step for v in values] if step else values
+
+    columns = {"attainment": lambda: column(0.4, 1.4), "revenue": lambda: column(40, 160),
+               "pipeline": lambda: column(1500, 2500),
+               "engagement_pulse": lambda: column(0.3, 0.9, 0.05),
+               "headcount": lambda: column(6, 10, 1.0), "quits": lambda: column(0, 1, 1.0)}
+    return PolicyHistory(week=week, weeks=52, team_size=10,
+                         market=rng.choice([1.0, 0.5, 0.8, 1.2]),
+                         **{name: np.array([make() for _ in range(runs)]).T.reshape(n, runs)
+                            for name, make in columns.items()})
 
 
 # -- data in, data out ---------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 environment, with the model's dependencies only.
 
 It proves that the installed package finds its own data files (importlib.resources, not a path
-into a checkout), that ``python -m teamsim.analysis.lessons`` runs there, and that
-``import teamsim`` needs neither the plotting nor the widget stack (they are not installed).
+into a checkout), that ``python -m teamsim.analysis.lessons`` runs there, that
+``import teamsim`` needs neither the plotting nor the widget stack (they are not installed), and
+that the install enables the package's Jupyter server extension in the environment.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -41,8 +43,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(ROOT / name, source / name)
-    shutil.copytree(ROOT / "src", source / "src",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for folder in ("src", "jupyter-config"):
+        shutil.copytree(ROOT / folder, source / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     env_dir = tmp / "venv"
     venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
     python = env_dir / "bin" / "python"
@@ -84,3 +87,12 @@ def test_installed_package_measures_its_lessons(installed, tmp_path):
                 line.split()[0][1:].isdigit()]
     assert [key for key, _ in verdicts] == [f"L{i}" for i in range(1, 12)]
     assert {verdict for _, verdict in verdicts} <= {"holds", "FAILS"}
+
+
+def test_installed_package_enables_its_jupyter_server_extension(installed):
+    # A regular install puts the server extension's switch where every Jupyter server started
+    # from the environment reads it (teamsim.course.lab: kernel websockets without Nagle's delay).
+    config = installed.parents[1] / "etc" / "jupyter" / "jupyter_server_config.d" / "teamsim.json"
+    assert config.is_file(), f"no {config}"
+    assert json.loads(config.read_text()) == {
+        "ServerApp": {"jpserver_extensions": {"teamsim.course.lab": True}}}

@@ -64,9 +64,11 @@ CELL_TIMEOUT_S = 600
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """The date every member of a zip written here carries (the earliest a zip can hold)."""
 HANDOUT_README = SOURCES / "README_student.md"
-HANDOUT_FILES = ("LICENSE", "requirements.txt", "pyproject.toml", "src", "notebooks")
-"""What the student copy holds besides its README: the package (with its data), its pins and
-the notebooks; no workbook sources, no grading bundles, no instructor kit."""
+HANDOUT_FILES = ("LICENSE", "requirements.txt", "pyproject.toml", "src", "jupyter-config",
+                 "notebooks")
+"""What the student copy holds besides its README: the package (with its data and the switch
+of its Jupyter server extension), its pins and the notebooks; no workbook sources, no grading
+bundles, no instructor kit."""
 
 
 def solution_lines(source_nb: nbformat.NotebookNode) -> list[str]:

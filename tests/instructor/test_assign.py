@@ -300,7 +300,8 @@ def test_the_student_copy_has_its_own_readme_and_no_private_files(tmp_path):
     assert sorted(n for n in names if n.startswith("sales-course/notebooks/")) == [
         f"sales-course/notebooks/{s.stem}.ipynb" for s in SOURCES]
     for needed in ("LICENSE", "requirements.txt", "pyproject.toml",
-                   "src/teamsim/__init__.py", "src/teamsim/data/roster.csv"):
+                   "src/teamsim/__init__.py", "src/teamsim/data/roster.csv",
+                   "jupyter-config/jupyter_server_config.d/teamsim.json"):
         assert f"sales-course/{needed}" in names, needed
     private = [n for n in names if re.search(r"/(workbook|grading|instructor|tests|tools)/", n)
                and "/src/teamsim/" not in n]

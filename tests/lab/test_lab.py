@@ -118,11 +118,23 @@ SHOWS_MODEL = """() => {
     return charts.length > 0 && charts.every(el => {
         if (!el.teamsimView) return false;
         return Object.entries(el.teamsimModel.get('data')).every(([name, entry]) => {
+            // the sent columns read back here on their own (see livechart.py's docstring)
+            const n = entry.rows;
             const names = Object.keys(entry.columns);
-            const n = names.length ? entry.columns[names[0]].length : 0;
+            const value = (column, i) => {
+                if (column.float64 !== undefined) {
+                    const x = column.float64.getFloat64(8 * i, true);
+                    return Number.isNaN(x) ? null : x;
+                }
+                if (column.codes !== undefined) {
+                    const code = column.codes.getInt32(4 * i, true);
+                    return code < 0 ? null : column.text[code];
+                }
+                return column.values[i] ?? null;
+            };
             const want = [];
             for (let i = 0; i < n; i++) {
-                want.push(JSON.stringify(names.map(c => entry.columns[c][i])));
+                want.push(JSON.stringify(names.map(c => value(entry.columns[c], i))));
             }
             const have = el.teamsimView.data(name).map(row => key(row, names));
             return JSON.stringify(want.sort()) === JSON.stringify(have.sort());

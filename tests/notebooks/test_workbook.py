@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 from teamsim import COACH, Style
 from teamsim.course.checks import EXERCISES
 from teamsim.course.dashboard import DASHBOARDS, Capstone, FirstLook
-from teamsim.course.livechart import LiveChart, columns, dataset_names
+from teamsim.course.livechart import LiveChart, columns, dataset_names, rows, sent_json, values
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "workbook").glob("[0-9][0-9]_*.md"))
@@ -310,21 +310,33 @@ def test_dashboard_updates_in_place(name):
     assert changed and changed <= set(dash.data)
     for key in changed:
         assert sent[key]["columns"] == columns(dash.data[key])
-    json.dumps(sent, allow_nan=False)  # what the kernel's JSON packer accepts
+        assert sent[key]["rows"] == len(dash.data[key])
+    text, buffers = sent_json(sent)  # JSON the kernel's packer accepts, and binary buffers
+    assert json.loads(text).keys() == sent.keys() and buffers, "numbers travel as binary"
     assert dash.chart.spec is spec, "the chart is never rebuilt"
 
 
 def test_live_chart_sends_only_changes():
-    frame = pd.DataFrame({"x": [1, 2], "y": [0.5, float("nan")], "s": ["a", None]})
+    frame = pd.DataFrame({"x": [1, 2], "y": [0.5, float("nan")], "s": ["a", None],
+                          "b": [True, False]})
     chart = LiveChart(alt.Chart(alt.NamedData(name="rows")).mark_point().encode(x="x:Q",
                                                                                y="y:Q"),
                       {"rows": frame})
-    assert chart.data == {"rows": {"rev": 0, "columns": {"x": [1, 2], "y": [0.5, None],
-                                                          "s": ["a", None]}}}
+    first = chart.data["rows"]
+    assert first["rev"] == 0 and first["rows"] == 2
+    assert first["columns"]["x"] == {"float64": np.array([1.0, 2.0], "<f8").tobytes()}
+    assert first["columns"]["s"] == {"text": ["a"],
+                                     "codes": np.array([0, -1], "<i4").tobytes()}
+    assert first["columns"]["b"] == {"values": [True, False]}
+    assert rows(first) == [{"x": 1.0, "y": 0.5, "s": "a", "b": True},
+                           {"x": 2.0, "y": None, "s": None, "b": False}]
     assert chart.update({"rows": frame.copy()}) == {}, "unchanged rows are not sent"
     sent = chart.update({"rows": frame.assign(x=[3, 4])})
-    assert sent["rows"]["rev"] == 1 and sent["rows"]["columns"]["x"] == [3, 4]
-    assert chart.vegalite()["datasets"]["rows"][0] == {"x": 3, "y": 0.5, "s": "a"}
+    assert sent["rows"]["rev"] == 1 and values(sent["rows"]["columns"]["x"], 2) == [3.0, 4.0]
+    assert chart.vegalite()["datasets"]["rows"][0] == {"x": 3.0, "y": 0.5, "s": "a", "b": True}
+    text, buffers = sent_json(sent)
+    assert json.loads(text)["rows"]["columns"]["s"] == {"text": ["a"], "codes": None}
+    assert len(buffers) == 3, "x, y and the codes of s"
     with pytest.raises(ValueError, match="not used by the chart"):
         LiveChart(chart.spec, {"rows": frame, "other": frame})
     with pytest.raises(ValueError, match="unknown live dataset"):

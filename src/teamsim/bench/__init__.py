@@ -12,7 +12,6 @@ to linear in runs, reps and weeks.
 from __future__ import annotations
 
 import dataclasses
-import json
 import random
 import statistics
 import subprocess
@@ -26,6 +25,7 @@ import numpy as np
 from teamsim.bench.lab import bench_lab
 from teamsim.bench.timing import line, timings
 from teamsim.course.dashboard import DASHBOARDS, Dashboard
+from teamsim.course.livechart import sent_json
 from teamsim.model import COACH, Scenario, simulate, sweep
 
 
@@ -103,7 +103,7 @@ def dashboards(moves: int = 40) -> list[str]:
             move = random_move(dash, rng)
             start = time.perf_counter()
             dash.update(**move)
-            json.dumps(dash.sent)  # what goes to the page, as the kernel serialises it
+            sent_json(dash.sent)  # what goes to the page: JSON and binary buffers
             if i >= 2:  # the first moves warm caches
                 seconds.append(time.perf_counter() - start)
         out.append(line(f"slider move, {name}", seconds, "p95 <= 30 ms"))

@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import traitlets
 
 from teamsim.analysis.measures import CAPSTONE_RUNS, CAPSTONE_SEED, UNSEEN, capstone_run
-from teamsim.model import STYLES, Batch, Policy, Scenario, Style, batch
+from teamsim.model import STYLES, Batch, Policy, Result, Scenario, Style, batch
 from teamsim.model.rules import MAX_RULES, MAX_WEEKS, MEASURES, RuleError, RulePolicy, rule_policy
 
 STARTER: dict[str, Any] = {
@@ -92,10 +92,14 @@ def _fixed_year(scenario: str) -> dict[str, float]:
             for name, style in STYLES.items()}
 
 
-def check_preview(policy: Policy) -> list[str]:
-    """What the capstone's checks 6.2 and 6.3 will say, in a line each (their runs and seed)."""
+def check_preview(policy: Policy, made: Mapping[str, Result] | None = None) -> list[str]:
+    """What the capstone's checks 6.2 and 6.3 will say, in a line each (their runs and seed).
+
+    ``made`` holds runs of this policy already made with :func:`capstone_run`, by scenario
+    name (the builder's chart has just run it on the scenario it shows); the others are run."""
     def year(scenario: str) -> float:
-        return float(capstone_run(policy, scenario).summary()["revenue"].iloc[0])
+        result = (made or {}).get(scenario) or capstone_run(policy, scenario)
+        return float(result.summary()["revenue"].iloc[0])
 
     lines = []
     fixed = _fixed_year("default")

@@ -271,30 +271,43 @@ def split(run: Batch, managers: slice) -> Batch:
                  run.drivers[teams], run.start_skill[teams])
 
 
+LongColumns = dict[str, np.ndarray]
+"""The columns of a long frame (week, panel, series, value), before they make a frame."""
+
+
+def long_columns(weeks: int, panels: Sequence[str], series: Sequence[str],
+                 values: Sequence[np.ndarray]) -> LongColumns:
+    """Columns of a long frame: for each panel, for each series, its ``weeks`` values (given in
+    that order, one array per panel and series)."""
+    return {"week": np.tile(np.arange(1, weeks + 1), len(panels) * len(series)),
+            "panel": np.repeat(list(panels), len(series) * weeks),
+            "series": np.tile(np.repeat(list(series), weeks), len(panels)),
+            "value": np.concatenate(values) if values else np.empty(0)}
+
+
+def weekly_columns(blocks: Sequence[tuple[Batch, Sequence[str]]], metrics: Sequence[str]
+                   ) -> LongColumns:
+    """:func:`weekly_frame`'s columns."""
+    names = [name for _, block_names in blocks for name in block_names]
+    weeks = blocks[0][0].scenario.weeks
+    return long_columns(weeks, metrics, names, [
+        np.concatenate([run.weekly_mean(m) for run, _ in blocks]).ravel() for m in metrics])
+
+
 def weekly_frame(blocks: Sequence[tuple[Batch, Sequence[str]]], metrics: Sequence[str]
                  ) -> pd.DataFrame:
     """Long frame (week, panel, series, value) of weekly means over runs, per manager.
 
     ``blocks`` pairs each batch with the names of its managers, in the order of the series.
     """
-    names = [name for _, block_names in blocks for name in block_names]
-    weeks = blocks[0][0].scenario.weeks
-    groups = len(names)
-    parts = [np.concatenate([run.weekly_mean(m) for run, _ in blocks]).ravel() for m in metrics]
-    return pd.DataFrame({
-        "week": np.tile(np.arange(1, weeks + 1), groups * len(metrics)),
-        "panel": np.repeat(list(metrics), groups * weeks),
-        "series": np.tile(np.repeat(list(names), weeks), len(metrics)),
-        "value": np.concatenate(parts),
-    })
+    return pd.DataFrame(weekly_columns(blocks, metrics))
 
 
 def result_frame(result: Result, name: str, metrics: Sequence[str]) -> pd.DataFrame:
     """Long frame of a :func:`simulate` result's weekly means over runs."""
-    means = result.weekly.groupby("week", as_index=False)[list(metrics)].mean()
-    means.insert(0, "series", name)
-    return means.melt(id_vars=["series", "week"], var_name="panel",
-                      value_name="value")[["week", "panel", "series", "value"]]
+    means = result.weekly_means(metrics)
+    return pd.DataFrame(long_columns(len(means), metrics, [name],
+                                     [means[m].to_numpy() for m in metrics]))
 
 
 def shock_band(scenario: Scenario) -> pd.DataFrame:
@@ -641,13 +654,15 @@ class Shifting(Dashboard):
         mine, stays = alongside((switch_at(week_k, self.start, after), after), (self.start,),
                                 Scenario.default())
         lines = weekly_frame([(stays, names[:1]), (mine, names[1:])], self.metrics[:3])
-        revenue = lines[lines["panel"] == "revenue"].pivot(index="week", columns="series",
-                                                           values="value")
-        gains = [pd.DataFrame({"week": revenue.index, "panel": self.metrics[3], "series": name,
-                               "value": (revenue[name] - revenue[names[0]]).cumsum().values})
-                 for name in names]
+        # each manager's revenue gained over the one who stays, summed week by week
+        revenue = np.concatenate([stays.weekly_mean("revenue"), mine.weekly_mean("revenue")])
+        weeks = revenue.shape[1]
+        gains = pd.DataFrame({
+            "week": np.tile(np.arange(1, weeks + 1), len(names)), "panel": self.metrics[3],
+            "series": np.repeat(names, weeks),
+            "value": np.cumsum(revenue - revenue[0], axis=1).ravel()})
         band = pd.DataFrame({"start": [week_k - 0.5], "end": [week_k + 0.5]})
-        return {"lines": pd.concat([lines, *gains], ignore_index=True), "band": band}
+        return {"lines": pd.concat([lines, gains], ignore_index=True), "band": band}
 
     def build(self, data: Frames) -> alt.TopLevelMixin:
         return lines_over_time(
@@ -656,32 +671,59 @@ class Shifting(Dashboard):
                      "Leads from week 1": "#0072B2"}, dashed=["Leads from week 1"])
 
     def describe(self, data: Frames) -> str:
+        # plain numpy, not pandas filters: this runs on every slider move
         lines = data["lines"]
-        gain = lines[(lines["panel"] == self.metrics[3])
-                     & (lines["series"] == "Switches in week k")]
-        gain = gain.sort_values("week")
+        rows = ((lines["panel"].to_numpy() == self.metrics[3])
+                & (lines["series"].to_numpy() == "Switches in week k"))
+        weeks, gain = lines["week"].to_numpy()[rows], lines["value"].to_numpy()[rows]
+        order = np.argsort(weeks, kind="stable")
+        weeks, gain = weeks[order], gain[order]
         k = int(data["band"]["start"].iloc[0] + 0.5)
-        after = gain[gain["week"] >= k]
-        behind = after[after["value"] < 0]
-        even = after[(after["value"] >= 0) & (after["week"] > (behind["week"].max()
-                                                              if len(behind) else 0))]
-        year = f"year gain ${float(gain['value'].iloc[-1]):+,.0f}k over staying"
-        if not len(behind):
+        after = weeks >= k
+        behind = after & (gain < 0)
+        last_behind = weeks[behind].max() if behind.any() else 0
+        even = after & (gain >= 0) & (weeks > last_behind)
+        year = f"year gain ${float(gain[-1]):+,.0f}k over staying"
+        if not behind.any():
             return f"Switching in week {k}: never behind staying as started; {year}."
-        when = (f"level again by week {int(even['week'].iloc[0])}" if len(even)
+        when = (f"level again by week {int(weeks[even][0])}" if even.any()
                 else "still behind in week 52")
-        return (f"Switching in week {k}: at worst ${-float(behind['value'].min()):,.0f}k behind "
+        return (f"Switching in week {k}: at worst ${-float(gain[behind].min()):,.0f}k behind "
                 f"staying as started, {when}; {year}.")
 
 
 # -- 06 capstone ----------------------------------------------------------------------------------
+POLICY_METRICS = ("revenue", "engagement", "control", "inspiration")
+"""The capstone dashboards' panels: two measures, and the dials each manager chose."""
+
+
+def fixed_frame(run: Batch, names: Sequence[str]) -> pd.DataFrame:
+    """Long frame of fixed styles' weekly revenue and engagement (means over runs) and their
+    dials, one series per name (in the batch's order), as the capstone dashboards draw them."""
+    lines = weekly_columns([(run, names)], POLICY_METRICS[:2])
+    weeks = run.scenario.weeks
+    dials = [long_columns(weeks, POLICY_METRICS[2:], [name],
+                          [run.team[lever][:, run.block(g).start] for lever in POLICY_METRICS[2:]])
+             for g, name in enumerate(names)]
+    return pd.DataFrame({key: np.concatenate([lines[key], *(d[key] for d in dials)])
+                         for key in lines})
+
+
+@lru_cache(maxsize=8)
+def compared_frame(scenario: str) -> pd.DataFrame:
+    """:func:`fixed_frame` of the fixed styles the capstone's checks compare (the builder's
+    :data:`~teamsim.course.builder.COMPARED`) on a named scenario, with the checks' runs and seed.
+    It does not depend on the rules, so it is made once per scenario (the last 8 are kept)."""
+    return fixed_frame(compared_run(scenario), list(COMPARED))
+
+
 class Capstone(Dashboard):
     """Your adaptive policy against fixed styles and the Navigator, on a scenario you pick."""
 
     title = "Your policy on the road"
     caption = (f"Revenue and engagement by week, and the control and inspiration each manager "
                f"chose, on the scenario you pick ({RUNS} runs; policies {POLICY_RUNS}).")
-    metrics = ("revenue", "engagement", "control", "inspiration")
+    metrics = POLICY_METRICS
 
     def __init__(self, policy: object = None, style: Style = COACH) -> None:
         self.problem = policy_problem(policy)
@@ -702,23 +744,13 @@ class Capstone(Dashboard):
             frames.insert(0, result_frame(simulate(self.policy, scenario, runs=POLICY_RUNS,
                                                    seed=SEED), "Your policy", self.metrics))
         fixed = reference((DRILLER, CHEERLEADER), scenario)
-        frames.append(self.fixed_frame(fixed, ["Driller", "Cheerleader"]))
+        frames.append(fixed_frame(fixed, ["Driller", "Cheerleader"]))
         return pd.concat(frames, ignore_index=True)
-
-    def fixed_frame(self, run: Batch, names: Sequence[str]) -> pd.DataFrame:
-        frame = weekly_frame([(run, names)], self.metrics[:2])
-        levers = []
-        for g, name in enumerate(names):
-            for lever in ("control", "inspiration"):
-                levers.append(pd.DataFrame({
-                    "week": np.arange(1, run.scenario.weeks + 1), "panel": lever,
-                    "series": name, "value": run.team[lever][:, run.block(g).start]}))
-        return pd.concat([frame, *levers], ignore_index=True)
 
     def compute(self, control: float, inspiration: float, scenario: str) -> Frames:
         fixed = Style(control, inspiration)
         run = batch([fixed], Scenario.named(scenario), runs=RUNS, seed=SEED)
-        lines = pd.concat([self.policies(scenario), self.fixed_frame(run, ["Fixed style"])],
+        lines = pd.concat([self.policies(scenario), fixed_frame(run, ["Fixed style"])],
                           ignore_index=True)
         return {"lines": lines, "band": shock_band(Scenario.named(scenario))}
 
@@ -747,7 +779,7 @@ class PolicyBuilder(Dashboard):
     caption = ("Revenue and engagement by week, and the control and inspiration each manager "
                "chose, on the scenario you pick: your rules in black, the fixed styles on the "
                "same teams, with the runs and seed of the checks; the grey band is the shock.")
-    metrics = Capstone.metrics
+    metrics = POLICY_METRICS
 
     def __init__(self, rules: RulePolicy | Mapping | str | None = None) -> None:
         self.form = RulesForm(rules, on_change=self.rules_changed)
@@ -778,16 +810,21 @@ class PolicyBuilder(Dashboard):
 
     def show(self) -> None:
         self.preview.value = "<ul>" + "".join(f"<li>{html.escape(s)}</li>"
-                                              for s in check_preview(self.policy)) + "</ul>"
+                                              for s in self.checks_said()) + "</ul>"
         self.copy.text = cell_text(self.policy)
+
+    def checks_said(self) -> list[str]:
+        """:func:`check_preview` of the rules, with the run the chart has just made of them."""
+        policy, scenario, result = self.made
+        return check_preview(self.policy, {scenario: result} if policy is self.policy else {})
 
     def compute(self, scenario: str) -> Frames:
         where = Scenario.named(scenario)
-        mine = result_frame(capstone_run(self.policy, scenario), "Your rules", self.metrics)
-        # the fixed styles' weekly lines and dials, drawn as the capstone dashboard draws them
-        fixed = Capstone.fixed_frame(cast(Capstone, self), compared_run(scenario),
-                                     list(COMPARED))
-        return {"lines": pd.concat([mine, fixed], ignore_index=True), "band": shock_band(where)}
+        run = capstone_run(self.policy, scenario)
+        self.made: tuple[RulePolicy, str, Result] = (self.policy, scenario, run)
+        mine = result_frame(run, "Your rules", self.metrics)
+        return {"lines": pd.concat([mine, compared_frame(scenario)], ignore_index=True),
+                "band": shock_band(where)}
 
     def build(self, data: Frames) -> alt.TopLevelMixin:
         return lines_over_time(data["lines"], self.metrics, shade=data["band"], legend="Manager",
@@ -804,7 +841,7 @@ class PolicyBuilder(Dashboard):
 
     def snapshot_html(self) -> str:
         rules = "".join(f"<li>{html.escape(s)}</li>" for s in self.policy.words())
-        checks = "".join(f"<li>{html.escape(s)}</li>" for s in check_preview(self.policy))
+        checks = "".join(f"<li>{html.escape(s)}</li>" for s in self.checks_said())
         # one block MathJax skips, as every snapshot is: the previews quote dollar amounts
         return ("<div class='mathjax_ignore tex2jax_ignore'>"
                 f"<ol>{rules}</ol>{super().snapshot_html()}<ul>{checks}</ul>"

@@ -6,14 +6,37 @@
 // view's own `view.changeset()`, the same as `vega.changeset()`.) anywidget calls `render` once
 // per view of the widget.
 
-// {column: [values]} -> [{column: value}, ...]
-function rowsOf(columns) {
-  const names = Object.keys(columns);
-  const n = names.length ? columns[names[0]].length : 0;
+// One sent column (see livechart.py) as an array of n plain values, null where missing: float64
+// and codes arrive as DataViews of little-endian buffers, text and values as JSON.
+function valuesOf(column, n) {
+  const out = new Array(n);
+  if (column.float64 !== undefined) {
+    const view = column.float64;
+    for (let i = 0; i < n; i++) {
+      const x = view.getFloat64(8 * i, true);
+      out[i] = Number.isNaN(x) ? null : x;
+    }
+  } else if (column.codes !== undefined) {
+    const view = column.codes;
+    for (let i = 0; i < n; i++) {
+      const code = view.getInt32(4 * i, true);
+      out[i] = code < 0 ? null : column.text[code];
+    }
+  } else {
+    for (let i = 0; i < n; i++) out[i] = column.values[i] ?? null;
+  }
+  return out;
+}
+
+// A sent dataset {rows, columns} -> [{column: value}, ...]
+function rowsOf(dataset) {
+  const n = dataset.rows;
+  const names = Object.keys(dataset.columns);
+  const cols = names.map((name) => valuesOf(dataset.columns[name], n));
   const rows = new Array(n);
   for (let i = 0; i < n; i++) {
     const row = {};
-    for (const name of names) row[name] = columns[name][i];
+    for (let c = 0; c < names.length; c++) row[names[c]] = cols[c][i];
     rows[i] = row;
   }
   return rows;
@@ -49,7 +72,7 @@ function render({ model, el }) {
     const data = model.get("data");
     spec.datasets = { ...(spec.datasets || {}) };
     for (const [name, entry] of Object.entries(data)) {
-      spec.datasets[name] = rowsOf(entry.columns);
+      spec.datasets[name] = rowsOf(entry);
       drawn[name] = entry.rev;
     }
     try {
@@ -81,7 +104,7 @@ function render({ model, el }) {
     let changed = false;
     for (const [name, entry] of Object.entries(model.get("data"))) {
       if (drawn[name] === entry.rev) continue;
-      const rows = rowsOf(entry.columns);
+      const rows = rowsOf(entry);
       const before = shown[name];
       const change = view.changeset();
       if (before === undefined) {

@@ -12,6 +12,7 @@ from teamsim.model.api import (
     Batch,
     Calendar,
     Policy,
+    PolicyHistory,
     PolicyState,
     Result,
     batch,
@@ -33,6 +34,7 @@ from teamsim.model.policies import Switch, navigator, policy_problem, switch_at
 
 __all__ = [
     "ABSENTEE", "CHEERLEADER", "COACH", "DRILLER", "DRIVERS", "STYLES", "SUMMARY_UNITS", "THREE",
-    "Batch", "Calendar", "Params", "Policy", "PolicyState", "Result", "Scenario", "Style",
-    "Switch", "batch", "navigator", "policy_problem", "simulate", "sweep", "switch_at",
+    "Batch", "Calendar", "Params", "Policy", "PolicyHistory", "PolicyState", "Result",
+    "Scenario", "Style", "Switch", "batch", "navigator", "policy_problem", "simulate", "sweep",
+    "switch_at",
 ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,24 @@ small enough to stay in cache."""
 
 
 @dataclass(frozen=True)
-class PolicyState:
+class Seen:
+    """What a manager can see at the start of ``week``: the team's record so far (the fields of
+    :class:`PolicyState`, for one run, and of :class:`PolicyHistory`, for every run at once)."""
+
+    week: int
+    weeks: int
+    team_size: int
+    attainment: np.ndarray
+    revenue: np.ndarray
+    pipeline: np.ndarray
+    engagement_pulse: np.ndarray
+    market: float
+    headcount: np.ndarray
+    quits: np.ndarray
+
+
+@dataclass(frozen=True)
+class PolicyState(Seen):
     """What a manager can see at the start of ``week``: the team's record so far.
 
     History arrays are read-only, oldest first, one value per finished week (empty in week 1).
@@ -61,21 +78,35 @@ class PolicyState:
         Reps who left each week.
     """
 
-    week: int
-    weeks: int
-    team_size: int
-    attainment: np.ndarray
-    revenue: np.ndarray
-    pipeline: np.ndarray
-    engagement_pulse: np.ndarray
-    market: float
-    headcount: np.ndarray
-    quits: np.ndarray
-
     def recent(self, name: str, n: int = 4, default: float = 1.0) -> float:
         """Mean of the last ``n`` weeks of history ``name`` (``default`` before week 2)."""
         values = getattr(self, name)
         return float(values[-n:].mean()) if len(values) else default
+
+
+@dataclass(frozen=True)
+class PolicyHistory(Seen):
+    """What the manager of every run can see at the start of ``week``, all runs at once.
+
+    The fields of :class:`PolicyState`, one column per run: history arrays are read-only
+    ``(weeks played, runs)`` arrays, oldest week first. A policy object with a
+    ``decide_all(history)`` method is asked once a week for every run's style from this (see
+    :func:`policy_levers`); :meth:`states` gives each run's :class:`PolicyState`.
+    """
+
+    @property
+    def runs(self) -> int:
+        return int(self.revenue.shape[1])
+
+    def states(self) -> list[PolicyState]:
+        """Each run's :class:`PolicyState`, in order (its column of every history)."""
+        shared = {f.name: getattr(self, f.name) for f in fields(Seen)}
+
+        def run(i: int) -> PolicyState:
+            own: dict[str, Any] = {name: value[:, i] if isinstance(value, np.ndarray) else value
+                                   for name, value in shared.items()}
+            return PolicyState(**own)
+        return [run(i) for i in range(self.runs)]
 
 
 Policy = Callable[[int, PolicyState], Style]
@@ -134,7 +165,8 @@ LeverArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 def lever_arrays(styles: Sequence[Style], runs: int) -> LeverArrays:
     """Control, inspiration and tailoring of each style, repeated for its ``runs`` teams."""
     def column(name: str) -> np.ndarray:
-        return np.repeat([getattr(s, name) for s in styles], runs)[:, None].astype(float)
+        values = np.array([getattr(s, name) for s in styles], dtype=float)
+        return (values if runs == 1 else np.repeat(values, runs))[:, None]
     return column("control"), column("inspiration"), column("tailoring")
 
 
@@ -159,42 +191,64 @@ def calendar_levers(managers: Sequence[Style | Calendar], runs: int) -> Levers:
 def policy_levers(policy: Policy, scenario: Scenario, runs: int) -> Levers:
     """Ask the policy, run by run, what to do this week, from what a manager can see.
 
-    A policy object with a ``decide_runs(week, states)`` method is asked once a week for every
-    run's style at once (the grader's stand-in for a policy that runs in another process);
-    any other policy is called once per run and week."""
+    A policy object with a ``decide_all(history)`` method is asked once a week for every run's
+    style at once, from a :class:`PolicyHistory` (rules do this, :mod:`teamsim.model.rules`);
+    one with a ``decide_runs(week, states)`` method is asked once a week with every run's
+    :class:`PolicyState` (the grader's stand-in for a policy that runs in another process); any
+    other policy is called once per run and week. A week whose styles are the same as last
+    week's hands back last week's arrays, so the step does not work out their effects again.
+    """
     market = market_index(scenario)
+    decide_all = getattr(policy, "decide_all", None)
     decide_runs = getattr(policy, "decide_runs", None)
+    # The records as read-only views (they are written week by week in place, so a view shows
+    # every finished week), and the engagement pulse, rounded once per week as it is played.
+    seen: dict[str, np.ndarray] = {}
+    pulse = np.zeros((scenario.weeks, runs))
+    last: list[LeverArrays] = []
 
-    def state_of(history: dict[str, np.ndarray], t: int, i: int) -> PolicyState:
-        def seen(name: str) -> np.ndarray:
-            values = history[name][:t, i]
-            values.flags.writeable = False
-            return values
-        return PolicyState(
-            week=t + 1, weeks=scenario.weeks, team_size=scenario.team_size,
-            attainment=seen("attainment"), revenue=seen("revenue"),
-            pipeline=seen("pipeline"),
-            engagement_pulse=np.round(history["engagement"][:t, i] * 20) / 20,
-            market=float(market[t]),
-            headcount=seen("headcount"), quits=seen("quits"))
+    def history_at(records: dict[str, np.ndarray], t: int) -> PolicyHistory:
+        if not seen:
+            for name, values in [*((n, records[n]) for n in HISTORY_SEEN),
+                                 ("engagement_pulse", pulse)]:
+                seen[name] = values.view()
+                seen[name].flags.writeable = False
+        if t:
+            pulse[t - 1] = np.round(records["engagement"][t - 1] * 20) / 20
+        return PolicyHistory(week=t + 1, weeks=scenario.weeks, team_size=scenario.team_size,
+                             market=float(market[t]),
+                             **{name: values[:t] for name, values in seen.items()})
 
-    def levers(t: int, history: dict[str, np.ndarray]) -> LeverArrays:
-        if callable(decide_runs):
-            return batch_levers(decide_runs, t, [state_of(history, t, i) for i in range(runs)])
-        controls, inspirations, tailorings = (np.empty((runs, 1)) for _ in range(3))
-        for i in range(runs):
-            state = state_of(history, t, i)
-            try:
-                style = policy(t + 1, state)
-            except Exception as exc:
-                raise failed(exc, t + 1) from exc
-            if not isinstance(style, Style):
-                raise TypeError(f"policy must return a teamsim.Style, got {style!r} of type "
-                                f"{type(style).__name__} in week {t + 1}")
-            controls[i], inspirations[i], tailorings[i] = (style.control, style.inspiration,
-                                                           style.tailoring)
-        return controls, inspirations, tailorings
+    def levers(t: int, records: dict[str, np.ndarray]) -> LeverArrays:
+        history = history_at(records, t)
+        if callable(decide_all):
+            chosen = checked_styles(lambda: decide_all(history), t, runs)
+        elif callable(decide_runs):
+            states = history.states()
+            chosen = checked_styles(lambda: decide_runs(t + 1, states), t, runs)
+        else:
+            styles = []
+            for state in history.states():
+                try:
+                    style = policy(t + 1, state)
+                except Exception as exc:
+                    raise failed(exc, t + 1) from exc
+                if not isinstance(style, Style):
+                    raise TypeError(f"policy must return a teamsim.Style, got {style!r} of type "
+                                    f"{type(style).__name__} in week {t + 1}")
+                styles.append(style)
+            chosen = lever_arrays(styles, 1)
+        if last and all(np.array_equal(a, b) for a, b in zip(chosen, last[0])):
+            return last[0]
+        last[:] = [chosen]
+        return chosen
     return levers
+
+
+HISTORY_SEEN = ("attainment", "revenue", "pipeline", "headcount", "quits")
+"""The team records a policy sees as they are (the engagement pulse is rounded first)."""
+POLICY_READS = (*HISTORY_SEEN, "engagement")
+"""Every team record a policy's history is made from, kept up to date week by week."""
 
 
 def failed(exc: Exception, week: int) -> ValueError:
@@ -202,16 +256,15 @@ def failed(exc: Exception, week: int) -> ValueError:
                       f"A policy must return a teamsim.Style for every week")
 
 
-def batch_levers(decide_runs: Callable[[int, list[PolicyState]], Sequence[object]], t: int,
-                 states: list[PolicyState]) -> LeverArrays:
-    """Lever arrays from one ``decide_runs(week, states)`` call (see :func:`policy_levers`)."""
+def checked_styles(decide: Callable[[], Sequence[object]], t: int, runs: int) -> LeverArrays:
+    """Lever arrays from a policy's styles for all ``runs`` runs of week ``t + 1`` (see
+    :func:`policy_levers`), with a clear error for anything that is not one style per run."""
     try:
-        styles = list(decide_runs(t + 1, states))
+        styles = list(decide())
     except Exception as exc:
         raise failed(exc, t + 1) from exc
-    if len(styles) != len(states):
-        raise ValueError(f"policy gave {len(styles)} styles for {len(states)} runs in week "
-                         f"{t + 1}")
+    if len(styles) != runs:
+        raise ValueError(f"policy gave {len(styles)} styles for {runs} runs in week {t + 1}")
     for style in styles:
         if not isinstance(style, Style):
             raise TypeError(f"policy must return a teamsim.Style, got {style!r} of type "
@@ -330,6 +383,20 @@ class Result:
             frame[name] = frame[name].astype(bool)
         return frame.sort_values(["run", "week", "rep"], kind="stable").reset_index(drop=True)
 
+    def weekly_means(self, metrics: Sequence[str]) -> pd.DataFrame:
+        """Columns ``week`` and ``metrics``: each team metric's mean over the runs, week by week.
+
+        The same numbers as ``weekly.groupby("week", as_index=False)[metrics].mean()`` (the same
+        rows, summed in the same order), without building :attr:`weekly` (a dashboard asks for
+        this on every slider move)."""
+        unknown = [m for m in metrics if m not in TEAM_METRICS]
+        if unknown:
+            raise ValueError(f"unknown team metric {unknown[0]!r}: choose from {TEAM_METRICS}")
+        weeks, runs = self._team["revenue"].shape
+        frame = pd.DataFrame({"week": np.tile(np.arange(1, weeks + 1), runs),
+                              **{m: self._team[m].T.ravel() for m in metrics}})
+        return frame.groupby("week", as_index=False)[list(metrics)].mean()
+
     def by_run(self) -> pd.DataFrame:
         """One row per run: totals and rates over the horizon."""
         frame = pd.DataFrame(summarise(self._team, self.scenario))
@@ -376,7 +443,9 @@ def simulate(style: Style | Policy, scenario: Scenario | None = None, runs: int 
     draws = draws_for(runs, scenario.team_size, scenario.weeks, int(seed))
     state = initial_state(scenario, draws)
     drivers = state.driver.copy()
-    team, reps = run(scenario, state, levers, draws, record_reps=not fixed, live_history=True)
+    # A policy reads only some team records as the weeks go by; the rest are made at the end.
+    team, reps = run(scenario, state, levers, draws, record_reps=not fixed,
+                     live_history=True if fixed else POLICY_READS)
     return Result(style, scenario, runs, seed, team, reps, drivers)
 
 

@@ -15,7 +15,7 @@ stays in range by its form (saturating curves, exponential decay, log-odds), nev
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,12 +138,15 @@ def poisson(mean: np.ndarray, u: np.ndarray) -> np.ndarray:
     cdf = term.copy()
     k = 0
     more = u > cdf
-    while more.any():
+    # Means are never negative, so every term is >= 0 and the CDF never falls: a count that has
+    # stopped stays stopped, and ``u > cdf`` is all the test needs. (np.count_nonzero is the
+    # cheapest "any" for the small arrays of a dashboard; this loop runs every week.)
+    while np.count_nonzero(more):
         k += 1
         count += more
         term = term * mean / k
         cdf += term
-        more &= u > cdf
+        np.greater(u, cdf, out=more)
         if k > 1000:  # only reachable with absurd means; the CDF is then ~1 anyway
             break
     return count
@@ -277,26 +280,81 @@ class Manager:
         self.hygiene = (1.0 - p.hygiene_rate * self.control) * (1.0 - 1.0 / p.stale_expiry_weeks)
         self.reframing = 1.0 - p.reframing * self.inspiration
         self.selling = np.exp(-p.coaching_time * self.coaching)
+        # What the weekly step reads, made once per manager: the parts of its sums and products
+        # that do not change from week to week (the same numbers the step would compute, in
+        # the same order), spread over the reps, since numpy is faster on arrays of one shape.
+        self.room = 1.0 - self.control
+        self.trusting = sigmoid(p.trust_base + p.trust_inspiration * self.personal
+                                - self.micromanaging)
+        shape = np.shape(driver)
+
+        def spread(values: np.ndarray) -> np.ndarray:
+            out = np.empty(shape)
+            out[...] = values
+            return out
+
+        self.step = ManagerStep(
+            watched=spread(self.watched), noise_sd=spread(self.noise_sd),
+            noise_drift=spread(0.5 * self.noise_sd ** 2), focus_logit=spread(self.focus_logit),
+            process=spread(self.process), stale=spread(self.stale),
+            hygiene=spread(self.hygiene), reframing=spread(self.reframing),
+            selling=spread(self.selling), control_fit=spread(self.control_fit),
+            engaged=spread(p.engagement_base + p.engagement_inspiration * self.personal),
+            hindering=spread(p.engagement_hindrance * self.watched),
+            trusting=spread(self.trusting), coached=spread(p.coaching_rate * self.coaching),
+            exit_push=spread(p.managed_exit_rate * self.control))
+
+
+@dataclass(frozen=True)
+class ManagerStep:
+    """A :class:`Manager`'s effects as the weekly step reads them, ``(teams, reps)`` each:
+    the manager's own terms of the step's expressions, computed once."""
+
+    watched: np.ndarray       # control as each rep feels it
+    noise_sd: np.ndarray      # spread of weekly effort
+    noise_drift: np.ndarray   # 0.5 noise_sd^2, so that the effort noise has mean 1
+    focus_logit: np.ndarray   # focus before trust
+    process: np.ndarray       # win-odds factor of process
+    stale: np.ndarray         # share of undecided deals going stale
+    hygiene: np.ndarray       # share of stale deals kept
+    reframing: np.ndarray     # how much a miss stings
+    selling: np.ndarray       # share of the week left for selling after coaching
+    control_fit: np.ndarray   # engagement log-odds from control, by driver
+    engaged: np.ndarray       # engagement_base + engagement_inspiration x personal
+    hindering: np.ndarray     # engagement_hindrance x watched
+    trusting: np.ndarray      # where trust heads
+    coached: np.ndarray       # coaching_rate x coaching
+    exit_push: np.ndarray     # managed_exit_rate x control
 
 
 def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
-        record_reps: bool = False, live_history: bool = True) -> tuple[dict, dict]:
+        record_reps: bool = False, live_history: bool | Collection[str] = True
+        ) -> tuple[dict, dict]:
     """Step ``state`` through the scenario's weeks; return team-level and rep-level records.
 
     ``state`` holds ``groups * draws.runs`` teams: ``groups`` managers, each on the same runs.
     Team records are ``(weeks, teams)`` arrays named by :data:`TEAM_METRICS`; rep records (only
     with ``record_reps``) are ``(weeks, teams, reps)`` arrays named by :data:`REP_METRICS`.
     With ``live_history`` the team records are kept up to date week by week (a policy reads
-    them); without it they are computed once at the end from the rep records.
+    them); without it they are computed once at the end from the rep records. It may name the
+    records to keep up to date (those a policy reads); the others are then computed at the end,
+    which needs ``record_reps``. Either way a record holds the same numbers.
     """
-    if not (record_reps or live_history):
-        raise ValueError("run needs record_reps or live_history to produce team records")
+    live = TEAM_TOTALS if live_history is True else tuple(live_history or ())
+    unknown = sorted(set(live) - set(TEAM_TOTALS))
+    if unknown:
+        raise ValueError(f"unknown team record {unknown[0]!r}: choose from {TEAM_TOTALS}")
+    later = tuple(name for name in TEAM_TOTALS if name not in live)
+    if later and not record_reps:
+        raise ValueError("run needs record_reps to produce the team records it does not keep "
+                         f"up to date week by week: {later}")
     p = scenario.params
     teams, size = state.skill.shape
     groups = teams // draws.runs
     weeks = scenario.weeks
     team = {k: np.zeros((weeks, teams)) for k in TEAM_METRICS}
-    reps = ({k: np.zeros((weeks, teams, size)) for k in REP_METRICS} if record_reps else {})
+    # every week of every rep record is written below
+    reps = ({k: np.empty((weeks, teams, size)) for k in REP_METRICS} if record_reps else {})
     s = state
     market = market_index(scenario)
     team["market"][:] = market[:, None]
@@ -306,9 +364,13 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
     skill_a, skill_b = 1.0 - p.win_skill / 2, p.win_skill
     opp_a, opp_b = 1.0 - p.opportunity_skill / 2, p.opportunity_skill
     effort_a, effort_b = 1.0 - p.effort_engagement / 2, p.effort_engagement
+    engaged_a = 1.0 - p.win_engagement / 2
+    corner_half = p.corner_half ** p.corner_steepness
+    coached_a, coached_b = p.coaching_without_trust, 1.0 - p.coaching_without_trust
     ramp_step = np.log(10.0) / p.ramp_weeks
     steady = steady_pipeline(p)
     decay = 1.0 - np.exp(-p.skill_decay)
+
     # The levers' effects are recomputed only when ``levers`` hands back a new tuple (a fixed
     # style hands back the same one every week); week 1 always makes the first Manager.
     asked: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -318,6 +380,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         chosen = levers(t, team)
         if m is None or chosen is not asked:
             asked, m = chosen, Manager(p, size, s.driver, *chosen)
+        e = m.step
         team["control"][t] = chosen[0][:, 0]
         team["inspiration"][t] = chosen[1][:, 0]
 
@@ -328,7 +391,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         if market[t] < scenario.demand:
             trust_now = (s.trust * s.active).sum(1, keepdims=True) / np.maximum(
                 s.active.sum(1, keepdims=True), 1.0)
-            reach = p.adapt_share * trust_now * m.inspiration * (1.0 - m.control)
+            reach = p.adapt_share * trust_now * m.inspiration * m.room
             s.adapt += (reach - s.adapt) / p.adapt_weeks
             depth = scenario.shock_depth * (1.0 - s.adapt)
         else:
@@ -338,10 +401,10 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
 
         # Pressure: control, leaning harder on those who miss; trust turns it into challenge.
         shortfall = p.shortfall_softness * np.logaddexp(0.0, (1.0 - s.feel) / p.shortfall_softness)
-        pressure = m.watched * (1.0 + p.shortfall_pressure * shortfall)
+        pressure = e.watched * (1.0 + p.shortfall_pressure * shortfall)
         hindrance = pressure * (1.0 - p.trust_hindrance * s.trust)
         corners = pressure ** p.corner_steepness
-        corners = corners / (corners + p.corner_half ** p.corner_steepness)
+        corners = corners / (corners + corner_half)
 
         # Effort: a clear target raises it (saturating), engagement lifts it, exhaustion cuts
         # it; without control it comes in bursts (part of each week's mood is shared by the
@@ -351,17 +414,18 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         effort = ((1.0 + p.effort_goal * pressure / (pressure + p.effort_goal_half))
                   * (effort_a + effort_b * s.engagement)
                   * (1.0 - p.effort_exhaustion * s.exhaustion)
-                  * np.exp(m.noise_sd * z - 0.5 * m.noise_sd ** 2))
-        activities = p.activities_per_week * effort * m.selling * s.active
-        focus = sigmoid(m.focus_logit + p.focus_trust * s.trust)
+                  * np.exp(e.noise_sd * z - e.noise_drift))
+        activities = p.activities_per_week * effort * e.selling * s.active
+        focus = sigmoid(e.focus_logit + p.focus_trust * s.trust)
 
         # Pipeline: focused activity makes opportunities (demand enters here, once); deals
         # decide over the sales cycle, won at a rate set in odds by skill, process, exhaustion
         # and corner-cutting.
+        share = output_share(p, s.ramp)
         new = (activities * focus * (p.opportunity_rate * demand) * (opp_a + opp_b * s.skill)
-               * output_share(p, s.ramp))
-        odds = (win_odds * (skill_a + skill_b * s.skill) * m.process
-                * (1.0 - p.win_engagement / 2 + p.win_engagement * s.engagement)
+               * share)
+        odds = (win_odds * (skill_a + skill_b * s.skill) * e.process
+                * (engaged_a + p.win_engagement * s.engagement)
                 * (1.0 - p.win_exhaustion * s.exhaustion) * (1.0 - p.corner_cutting * corners))
         win = odds / (1.0 + odds)
         deciding = s.live * slip
@@ -369,13 +433,13 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         lost = deciding * (1.0 - win) * s.active
         revenue = deals * p.deal_size * (1.0 - p.discounting * corners)
         undecided = s.live - deciding
-        going_stale = undecided * m.stale
+        going_stale = undecided * e.stale
         s.live = undecided - going_stale + new
-        s.stale = s.stale * m.hygiene + going_stale
+        s.stale = s.stale * e.hygiene + going_stale
 
         # Attainment: felt week by week (an 8-week memory), judged over the rolling quarter,
         # against a quota that ramps with a new hire and moves with last year's results.
-        quota = p.quota * s.quota_level * output_share(p, s.ramp) * s.active
+        quota = p.quota * s.quota_level * share * s.active
         ratio = np.where(s.active > 0, revenue / np.maximum(quota, 1e-9), 1.0)
         s.feel += (ratio - s.feel) / p.attainment_memory
         slot = t % QUARTER
@@ -395,25 +459,22 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         # Exhaustion (Homer 1985): demands drain, misses sting unless reframed, and rest
         # restores less the more pressure there is. Exponential forms keep it in [0, 1].
         drain = (p.exhaustion_drain * effort * (p.exhaustion_base_demand + hindrance)
-                 * (1.0 + p.exhaustion_miss * shortfall * m.reframing))
+                 * (1.0 + p.exhaustion_miss * shortfall * e.reframing))
         recover = p.exhaustion_recovery * np.exp(-pressure / p.recovery_pressure)
         s.exhaustion = (1.0 - (1.0 - s.exhaustion) * np.exp(-drain)) * np.exp(-recover)
 
         # Engagement drifts toward what the week offers; trust rises slowly and falls fast.
-        engaged = sigmoid(p.engagement_base + p.engagement_inspiration * m.personal
-                          + p.engagement_trust * s.trust
+        engaged = sigmoid(e.engaged + p.engagement_trust * s.trust
                           - p.engagement_exhaustion * s.exhaustion
-                          - p.engagement_hindrance * m.watched * (1.0 - s.trust) + m.control_fit)
+                          - e.hindering * (1.0 - s.trust) + e.control_fit)
         s.engagement += (engaged - s.engagement) / p.engagement_weeks
-        trusting = sigmoid(p.trust_base + p.trust_inspiration * m.personal - m.micromanaging)
-        gap = trusting - s.trust
+        gap = e.trusting - s.trust
         s.trust += gap / np.where(gap > 0, p.trust_rise_weeks, p.trust_fall_weeks)
 
         # Skill: coaching lands best in the middle of the team and where it is safe to admit
         # what you don't know; practice adds a little; unused skill fades.
-        learn = (p.coaching_rate * m.coaching
-                 * (p.coaching_without_trust + (1.0 - p.coaching_without_trust) * s.trust)
-                 * 4.0 * s.skill + p.practice_rate * effort)
+        learn = (e.coached * (coached_a + coached_b * s.trust) * 4.0 * s.skill
+                 + p.practice_rate * effort)
         s.skill = s.skill + (1.0 - s.skill) * (1.0 - np.exp(-learn)) - s.skill * decay
         s.ramp += (1.0 - s.ramp) * ramp_step
         s.tenure += s.active
@@ -423,7 +484,7 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
             p.attrition_engagement * (p.reference_engagement - s.engagement)
             + p.attrition_exhaustion * (s.exhaustion - p.reference_exhaustion)
             + p.attrition_shortfall * shortfall)
-        hazard += (p.managed_exit_rate * m.control * s.ramp
+        hazard += (e.exit_push * s.ramp
                    * sigmoid((p.managed_exit_below - s.feel) / p.managed_exit_width))
         quit = (draws.weekly("quit", t, groups) < -np.expm1(-hazard)) * s.active
 
@@ -437,13 +498,13 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
         if record_reps:
             for name, values in week_reps.items():
                 reps[name][t] = values
-        if live_history:
-            for name, values in team_totals(week_reps, p).items():
+        if live:
+            for name, values in team_totals(week_reps, p, live).items():
                 team[name][t] = values
-        if quit.any() or (s.vacancy > 0).any():
+        if np.count_nonzero(quit) or np.count_nonzero(s.vacancy > 0):
             fill_vacancies(s, quit > 0, p, draws.weekly("z_hire_skill", t, groups), steady)
-    if not live_history:
-        team.update(team_totals(reps, p))
+    if later:
+        team.update(team_totals(reps, p, later))
     return team, reps
 
 
@@ -452,42 +513,56 @@ def fill_vacancies(s: TeamState, quit: np.ndarray, p: Params, z_skill: np.ndarra
     """A leaver's seat keeps part of the pipeline for the next hire; a vacancy is filled after a
     search by a new hire who gets a seeded pipeline and a ramped quota."""
     searching = np.maximum(s.vacancy - 1, 0)
-    if quit.any():
+    # (np.copyto/np.multiply/np.add with ``where`` change the chosen positions in place, as
+    # ``x[mask] = ...`` would, without gathering and scattering: this runs most weeks)
+    if np.count_nonzero(quit):
         s.active = np.where(quit, 0.0, s.active)
         s.vacancy = np.where(quit, float(p.vacancy_weeks), searching)
-        s.live[quit] *= p.pipeline_inherited
-        for name in ("stale", "rev_quarter", "quota_quarter", "tenure"):
-            getattr(s, name)[quit] = 0.0
-        s.rev_buf[:, quit] = 0.0
-        s.quota_buf[:, quit] = 0.0
+        np.multiply(s.live, p.pipeline_inherited, out=s.live, where=quit)
+        for values in (s.stale, s.rev_quarter, s.quota_quarter, s.tenure, s.rev_buf,
+                       s.quota_buf):
+            np.copyto(values, 0.0, where=quit)
     else:  # most weeks: nobody left, searches go on
         s.vacancy = searching
     hired = (s.active == 0) & (s.vacancy == 0)
-    if hired.any():
+    if np.count_nonzero(hired):
         s.skill[hired] = hire_skill(p, z_skill[hired])
-        s.ramp[hired] = 0.0
-        s.engagement[hired] = p.new_hire_engagement
-        s.exhaustion[hired] = p.new_hire_exhaustion
-        s.trust[hired] = p.new_hire_trust
-        s.live[hired] += p.new_hire_pipeline * steady
-        s.feel[hired] = 1.0
-        s.active[hired] = 1.0
+        for values, start in ((s.ramp, 0.0), (s.engagement, p.new_hire_engagement),
+                              (s.exhaustion, p.new_hire_exhaustion),
+                              (s.trust, p.new_hire_trust), (s.feel, 1.0), (s.active, 1.0)):
+            np.copyto(values, start, where=hired)
+        np.add(s.live, p.new_hire_pipeline * steady, out=s.live, where=hired)
 
 
-def team_totals(reps: dict, p: Params) -> dict:
-    """Team totals, and means over reps in post, of rep records (``(..., reps)`` arrays).
+SUMMED = ("revenue", "deals_won", "deals_lost", "activities", "pipeline", "quota")
+"""Team records that are the sum over the team's positions (zero for empty ones)."""
+AVERAGED = ("engagement", "exhaustion", "trust", "skill", "focus", "attainment", "at_quota")
+"""Team records that are the mean over the reps in post."""
+TEAM_TOTALS = (*SUMMED, "quits", "forecast", "headcount", *AVERAGED)
+"""The team records made from rep records (the others are the market and the levers)."""
+
+
+def team_totals(reps: dict, p: Params, names: Collection[str] = TEAM_TOTALS) -> dict:
+    """Team totals, and means over reps in post, of rep records (``(..., reps)`` arrays): the
+    records ``names`` (of :data:`TEAM_TOTALS`).
 
     Each team's figures depend on its own reps only (sums along the rep axis), so a team's
-    record is the same whatever other teams share the batch.
+    record is the same whatever other teams share the batch, and whether it is made week by
+    week or for all weeks at once.
     """
     on = np.asarray(reps["active"], dtype=float)
     count = on.sum(-1)
-    per = np.maximum(count, 1.0)
     out = {name: np.asarray(reps[name], dtype=float).sum(-1)  # zero for empty positions already
-           for name in ("revenue", "deals_won", "deals_lost", "activities", "pipeline", "quota")}
-    out["quits"] = np.asarray(reps["quit"], dtype=float).sum(-1)
-    out["forecast"] = out["pipeline"] * p.win_base / p.sales_cycle
-    out["headcount"] = count
-    for name in ("engagement", "exhaustion", "trust", "skill", "focus", "attainment", "at_quota"):
-        out[name] = (np.asarray(reps[name], dtype=float) * on).sum(-1) / per
-    return out
+           for name in SUMMED if name in names or (name == "pipeline" and "forecast" in names)}
+    if "quits" in names:
+        out["quits"] = np.asarray(reps["quit"], dtype=float).sum(-1)
+    if "forecast" in names:
+        out["forecast"] = out["pipeline"] * p.win_base / p.sales_cycle
+    if "headcount" in names:
+        out["headcount"] = count
+    averaged = [name for name in AVERAGED if name in names]
+    if averaged:
+        per = np.maximum(count, 1.0)
+        for name in averaged:
+            out[name] = (np.asarray(reps[name], dtype=float) * on).sum(-1) / per
+    return {name: values for name, values in out.items() if name in names}

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from teamsim.model.api import PolicyState
+from teamsim.model.api import PolicyHistory, PolicyState
 from teamsim.model.core import STYLES, Style
 
 MAX_RULES = 12
@@ -63,15 +63,17 @@ class Measure:
     False if only this week's value is seen."""
     read: Callable[[PolicyState], np.ndarray]
     """The values a manager has seen so far, oldest first (one value if not a history)."""
+    read_all: Callable[[PolicyHistory], np.ndarray]
+    """The same for every run at once: ``(weeks seen, runs)``, the same numbers as ``read``."""
 
     def shown(self, value: float) -> str:
         return f"{value:.0%}" if self.percent else f"{value:.2f}"
 
 
-def revenue_against_best(state: PolicyState) -> np.ndarray:
+def best_run_share(revenue: np.ndarray) -> np.ndarray:
     """Each past week's revenue as a share of the best average over :data:`BEST_RUN`
     consecutive weeks up to that week (NaN before there are that many weeks)."""
-    revenue = np.asarray(state.revenue, dtype=float)
+    revenue = np.asarray(revenue, dtype=float)
     out = np.full(len(revenue), np.nan)
     if len(revenue) >= BEST_RUN:
         runs = np.convolve(revenue, np.ones(BEST_RUN) / BEST_RUN, mode="valid")
@@ -81,24 +83,43 @@ def revenue_against_best(state: PolicyState) -> np.ndarray:
     return out
 
 
+def revenue_against_best(state: PolicyState) -> np.ndarray:
+    """:func:`best_run_share` of the revenue the manager has seen."""
+    return best_run_share(state.revenue)
+
+
+def revenue_against_best_all(history: PolicyHistory) -> np.ndarray:
+    """:func:`best_run_share` of each run's revenue (run by run: the same numbers)."""
+    columns = [best_run_share(history.revenue[:, i]) for i in range(history.runs)]
+    return np.stack(columns, axis=1) if columns else np.empty((history.week - 1, 0))
+
+
 def staffing(state: PolicyState) -> np.ndarray:
     """Reps in post each week as a share of the team's positions."""
     return np.asarray(state.headcount, dtype=float) / state.team_size
 
 
+def staffing_all(history: PolicyHistory) -> np.ndarray:
+    return np.asarray(history.headcount, dtype=float) / history.team_size
+
+
 MEASURES: dict[str, Measure] = {m.name: m for m in (
     Measure("attainment", "attainment", "attainment (rolling quarter, 100% = on quota)",
-            0.0, 2.0, 0.8, percent=True, history=True, read=lambda s: s.attainment),
+            0.0, 2.0, 0.8, percent=True, history=True, read=lambda s: s.attainment,
+            read_all=lambda h: h.attainment),
     Measure("engagement_pulse", "engagement pulse", "the engagement pulse (0 to 1)",
-            0.0, 1.0, 0.55, percent=False, history=True, read=lambda s: s.engagement_pulse),
+            0.0, 1.0, 0.55, percent=False, history=True, read=lambda s: s.engagement_pulse,
+            read_all=lambda h: h.engagement_pulse),
     Measure("revenue_vs_best", "revenue against its best run",
             f"revenue against its best {BEST_RUN}-week run", 0.0, 1.5, 0.8,
-            percent=True, history=True, read=revenue_against_best),
+            percent=True, history=True, read=revenue_against_best,
+            read_all=revenue_against_best_all),
     Measure("staffing", "staffing", "staffing (reps in post per position)",
-            0.0, 1.0, 0.9, percent=True, history=True, read=staffing),
+            0.0, 1.0, 0.9, percent=True, history=True, read=staffing, read_all=staffing_all),
     Measure("market", "market (this week)", "the market (industry reports, 1.00 = a normal "
             "week)", 0.0, 2.0, 0.95, percent=False, history=False,
-            read=lambda s: np.array([s.market])),
+            read=lambda s: np.array([s.market]),
+            read_all=lambda h: np.full((1, h.runs), h.market)),
 )}
 """What a rule may look at: only what a manager sees (see :class:`~teamsim.PolicyState`)."""
 COMPARISONS = ("below", "above")
@@ -220,10 +241,21 @@ class Rule:
         seen = MEASURES[self.measure].read(state)
         if len(seen) < self.weeks:
             return False
-        last = np.asarray(seen[-self.weeks:], dtype=float)
+        # a few numbers, compared in Python (this is asked for every run and week; a missing
+        # value, NaN, is on neither side, as in numpy)
+        last = np.asarray(seen[-self.weeks:], dtype=float).tolist()
         if self.compare == "below":
-            return bool(np.all(last < self.threshold))
-        return bool(np.all(last > self.threshold))
+            return all(value < self.threshold for value in last)
+        return all(value > self.threshold for value in last)
+
+    def holds_all(self, history: PolicyHistory) -> np.ndarray:
+        """:meth:`holds` for every run at once (a bool array, one per run)."""
+        seen = MEASURES[self.measure].read_all(history)
+        if seen.shape[0] < self.weeks:  # every run has seen the same number of weeks
+            return np.zeros(history.runs, dtype=bool)
+        last = seen[-self.weeks:]
+        on_side = last < self.threshold if self.compare == "below" else last > self.threshold
+        return np.asarray(on_side.all(axis=0), dtype=bool)
 
     def words(self) -> str:
         measure = MEASURES[self.measure]
@@ -291,6 +323,21 @@ class RulePolicy:
     def __call__(self, week: int, state: PolicyState) -> Style:
         i = self.rule_for(state)
         return self.otherwise.style if i is None else self.rules[i].action.style
+
+    def decide_all(self, history: PolicyHistory) -> list[Style]:
+        """The style for every run, as :meth:`__call__` would choose it run by run, with each
+        rule checked for all runs at once (the model asks a policy that has this method once a
+        week, see :func:`teamsim.simulate`)."""
+        chosen = [self.otherwise.style] * history.runs
+        open_runs = np.ones(history.runs, dtype=bool)
+        for rule in self.rules:
+            if not open_runs.any():
+                break
+            taken = open_runs & rule.holds_all(history)
+            for run in np.flatnonzero(taken).tolist():
+                chosen[run] = rule.action.style
+            open_runs &= ~taken
+        return chosen
 
     @property
     def __name__(self) -> str:
