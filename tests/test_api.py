@@ -311,6 +311,9 @@ def test_team_records_are_the_same_made_week_by_week_or_at_the_end(seed):
     with pytest.raises(ValueError, match="needs record_reps"):
         run(scenario, initial_state(scenario, draws), policy_levers(pushy, scenario, 6), draws,
             live_history=POLICY_READS)
+    with pytest.raises(TypeError, match="for one record write"):
+        run(scenario, initial_state(scenario, draws), policy_levers(pushy, scenario, 6), draws,
+            record_reps=True, live_history="revenue")
     with pytest.raises(ValueError, match="unknown team record 'revenu'"):
         run(scenario, initial_state(scenario, draws), policy_levers(pushy, scenario, 6), draws,
             record_reps=True, live_history=("revenu",))

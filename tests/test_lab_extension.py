@@ -10,6 +10,7 @@ alone, and the connection asks Tornado for no delay before it connects as Jupyte
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,29 @@ def test_the_environments_jupyter_server_loads_the_extension():
     lines = [line for line in out.splitlines() if "teamsim.course.lab" in line]
     assert any("enabled" in line for line in lines), out
     assert any("OK" in line for line in lines), out
+
+
+# A real Jupyter server of this environment, set up as `jupyter lab` sets it up (config files,
+# extensions, the web application), without serving: which class serves kernel websockets?
+SERVED_BY = """
+from jupyter_server.serverapp import ServerApp
+app = ServerApp()
+app.initialize(argv=["--ServerApp.port=0", "--ServerApp.ip=127.0.0.1",
+                     "--ServerApp.open_browser=False", "--ServerApp.allow_root=True",
+                     "--ServerApp.root_dir=" + {root!r}])
+cls = app.web_app.settings["kernel_websocket_connection_class"]
+print("served by", cls.__module__ + "." + cls.__name__)
+"""
+
+
+def test_a_real_server_of_the_environment_serves_kernel_websockets_without_the_delay(tmp_path):
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-c", SERVED_BY.format(root=str(tmp_path))],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "served by teamsim.course.lab.PromptKernelConnection" in done.stdout, done.stderr
 
 
 def serverapp(connection_class: type) -> SimpleNamespace:
@@ -86,3 +110,11 @@ def test_the_switch_that_installs_put_in_place_names_this_extension(path):
 
     assert json.loads((ROOT / path).read_text()) == {
         "ServerApp": {"jpserver_extensions": {lab.__name__: True}}}
+
+
+def test_a_server_without_the_setting_is_left_alone_with_a_warning(caplog):
+    app = SimpleNamespace(web_app=SimpleNamespace(settings={}), log=logging.getLogger("test"))
+    with caplog.at_level(logging.WARNING):
+        lab._load_jupyter_server_extension(app)
+    assert app.web_app.settings == {}
+    assert "keep Nagle's algorithm" in caplog.text

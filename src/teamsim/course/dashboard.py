@@ -713,7 +713,9 @@ def fixed_frame(run: Batch, names: Sequence[str]) -> pd.DataFrame:
 def compared_frame(scenario: str) -> pd.DataFrame:
     """:func:`fixed_frame` of the fixed styles the capstone's checks compare (the builder's
     :data:`~teamsim.course.builder.COMPARED`) on a named scenario, with the checks' runs and seed.
-    It does not depend on the rules, so it is made once per scenario (the last 8 are kept)."""
+    It does not depend on the rules, so it is made once per scenario (the last 8 are kept): the
+    same frame is handed out each time, so callers copy it (``pd.concat`` does) and never change
+    it in place."""
     return fixed_frame(compared_run(scenario), list(COMPARED))
 
 

@@ -3,9 +3,10 @@
 A slider's new chart goes from the kernel to the browser as a widget message on the kernel's
 websocket, a few milliseconds after the small "busy" message of the same press. Tornado, which
 serves the websocket, leaves Nagle's algorithm on (its docs, ``WebSocketHandler.set_nodelay``):
-a write waits while an earlier one is unacknowledged, and the browser delays its acknowledgement
-(by up to 40 ms on Linux). In JupyterLab on the 2-core reference machine, 14 and 15 of 40
-slider presses on two dashboards had the chart's data held back that way: by about 40 ms on the
+a small write waits while an earlier one is unacknowledged, and the receiving computer's TCP
+stack delays its acknowledgement (at least 40 ms on Linux). In one run of 40 slider presses on
+each of two dashboards, in JupyterLab on the 2-core reference machine (December 2026), 14 and 15
+presses had the chart's data held back that way: by about 40 ms on the
 Landscape, whose kernel work takes 3 ms (36-47 ms from the kernel to the page, against 2-14 ms
 for the other presses), and by 15-29 ms on "A year with your manager", whose
 kernel work takes 20-30 ms (the wait is what is left of the 40 ms). With this extension no press
@@ -60,5 +61,8 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     if current is ZMQChannelsWebsocketConnection:
         settings[SETTING] = PromptKernelConnection
         serverapp.log.info("teamsim: kernel websockets send each message at once (no Nagle delay)")
+    elif current is None:  # a Jupyter server that no longer reads this setting
+        serverapp.log.warning(f"teamsim: the server has no {SETTING!r} setting; kernel "
+                              "websockets keep Nagle's algorithm")
     else:
         serverapp.log.info(f"teamsim: kernel websockets left to the configured {current!r}")

@@ -120,7 +120,8 @@ def rows(dataset: Mapping[str, Any]) -> list[dict]:
     n = dataset["rows"]
     cols = {name: values(entry, n) for name, entry in dataset["columns"].items()}
     names = list(cols)
-    return [dict(zip(names, row)) for row in zip(*cols.values())] if names else [{}] * n
+    return [dict(zip(names, row)) for row in zip(*cols.values())] if names else [
+        {} for _ in range(n)]
 
 
 def sent_json(state: Mapping[str, Any]) -> tuple[str, list[bytes]]:

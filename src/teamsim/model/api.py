@@ -197,6 +197,10 @@ def policy_levers(policy: Policy, scenario: Scenario, runs: int) -> Levers:
     :class:`PolicyState` (the grader's stand-in for a policy that runs in another process); any
     other policy is called once per run and week. A week whose styles are the same as last
     week's hands back last week's arrays, so the step does not work out their effects again.
+
+    The levers serve one :func:`~teamsim.model.engine.run`: they keep views of the first
+    records they are handed and round the engagement pulse week by week as it is played, so a
+    new run needs new levers.
     """
     market = market_index(scenario)
     decide_all = getattr(policy, "decide_all", None)
@@ -489,7 +493,7 @@ def sweep(controls: Sequence[float] | np.ndarray, inspirations: Sequence[float] 
         chunk = styles[lo:lo + per_chunk]
         team, _ = run(scenario, start.tile(len(chunk)), constant_levers(chunk, runs), draws)
         if weekly:
-            frames.append(weekly_means(team, len(chunk), runs))
+            frames.append(group_weekly_means(team, len(chunk), runs))
         else:
             frames.append(summary_frame(summarise(team, scenario), len(chunk), runs))
     out = pd.concat(frames, ignore_index=True)
@@ -569,7 +573,7 @@ def batch(managers: Sequence[Style | Calendar], scenario: Scenario | None = None
     return Batch(managers, scenario, runs, seed, team, rep if reps else {}, drivers, start_skill)
 
 
-def weekly_means(team: dict, groups: int, runs: int) -> pd.DataFrame:
+def group_weekly_means(team: dict, groups: int, runs: int) -> pd.DataFrame:
     """Average ``(weeks, groups * runs)`` team records over runs: a row per group and week."""
     weeks = team["revenue"].shape[0]
     out = {"week": np.tile(np.arange(1, weeks + 1), groups)}

@@ -340,6 +340,9 @@ def run(scenario: Scenario, state: TeamState, levers: Levers, draws: Draws,
     records to keep up to date (those a policy reads); the others are then computed at the end,
     which needs ``record_reps``. Either way a record holds the same numbers.
     """
+    if isinstance(live_history, str):
+        raise TypeError(f"live_history must be True, False or a list of team records, got "
+                        f"{live_history!r}; for one record write ({live_history!r},)")
     live = TEAM_TOTALS if live_history is True else tuple(live_history or ())
     unknown = sorted(set(live) - set(TEAM_TOTALS))
     if unknown:
