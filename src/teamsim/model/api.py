@@ -94,6 +94,15 @@ class PolicyHistory(Seen):
     :func:`policy_levers`); :meth:`states` gives each run's :class:`PolicyState`.
     """
 
+    @classmethod
+    def of(cls, state: PolicyState) -> PolicyHistory:
+        """One run's :class:`PolicyState` as a history of one run (each array a column)."""
+        columns: dict[str, Any] = {
+            f.name: np.asarray(getattr(state, f.name), dtype=float).reshape(-1, 1)
+            if f.name not in ("week", "weeks", "team_size", "market") else getattr(state, f.name)
+            for f in fields(Seen)}
+        return cls(**columns)
+
     @property
     def runs(self) -> int:
         return int(self.revenue.shape[1])

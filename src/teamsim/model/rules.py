@@ -61,10 +61,9 @@ class Measure:
     history: bool
     """True if the manager sees it week by week (a rule may ask for several weeks running);
     False if only this week's value is seen."""
-    read: Callable[[PolicyState], np.ndarray]
-    """The values a manager has seen so far, oldest first (one value if not a history)."""
     read_all: Callable[[PolicyHistory], np.ndarray]
-    """The same for every run at once: ``(weeks seen, runs)``, the same numbers as ``read``."""
+    """The values every run's manager has seen so far, ``(weeks seen, runs)``, oldest first
+    (one row if not a history)."""
 
     def shown(self, value: float) -> str:
         return f"{value:.0%}" if self.percent else f"{value:.2f}"
@@ -94,31 +93,26 @@ def revenue_against_best_all(history: PolicyHistory) -> np.ndarray:
     return np.stack(columns, axis=1) if columns else np.empty((history.week - 1, 0))
 
 
-def staffing(state: PolicyState) -> np.ndarray:
-    """Reps in post each week as a share of the team's positions."""
-    return np.asarray(state.headcount, dtype=float) / state.team_size
-
-
 def staffing_all(history: PolicyHistory) -> np.ndarray:
+    """Reps in post each week as a share of the team's positions."""
     return np.asarray(history.headcount, dtype=float) / history.team_size
 
 
 MEASURES: dict[str, Measure] = {m.name: m for m in (
     Measure("attainment", "attainment", "attainment (rolling quarter, 100% = on quota)",
-            0.0, 2.0, 0.8, percent=True, history=True, read=lambda s: s.attainment,
+            0.0, 2.0, 0.8, percent=True, history=True,
             read_all=lambda h: h.attainment),
     Measure("engagement_pulse", "engagement pulse", "the engagement pulse (0 to 1)",
-            0.0, 1.0, 0.55, percent=False, history=True, read=lambda s: s.engagement_pulse,
+            0.0, 1.0, 0.55, percent=False, history=True,
             read_all=lambda h: h.engagement_pulse),
     Measure("revenue_vs_best", "revenue against its best run",
             f"revenue against its best {BEST_RUN}-week run", 0.0, 1.5, 0.8,
-            percent=True, history=True, read=revenue_against_best,
+            percent=True, history=True,
             read_all=revenue_against_best_all),
     Measure("staffing", "staffing", "staffing (reps in post per position)",
-            0.0, 1.0, 0.9, percent=True, history=True, read=staffing, read_all=staffing_all),
+            0.0, 1.0, 0.9, percent=True, history=True, read_all=staffing_all),
     Measure("market", "market (this week)", "the market (industry reports, 1.00 = a normal "
             "week)", 0.0, 2.0, 0.95, percent=False, history=False,
-            read=lambda s: np.array([s.market]),
             read_all=lambda h: np.full((1, h.runs), h.market)),
 )}
 """What a rule may look at: only what a manager sees (see :class:`~teamsim.PolicyState`)."""
@@ -238,15 +232,7 @@ class Rule:
     def holds(self, state: PolicyState) -> bool:
         """True if the measure was on the rule's side of the threshold in each of the last
         ``weeks`` weeks (never before there are that many weeks to look at)."""
-        seen = MEASURES[self.measure].read(state)
-        if len(seen) < self.weeks:
-            return False
-        # a few numbers, compared in Python (this is asked for every run and week; a missing
-        # value, NaN, is on neither side, as in numpy)
-        last = np.asarray(seen[-self.weeks:], dtype=float).tolist()
-        if self.compare == "below":
-            return all(value < self.threshold for value in last)
-        return all(value > self.threshold for value in last)
+        return bool(self.holds_all(PolicyHistory.of(state))[0])
 
     def holds_all(self, history: PolicyHistory) -> np.ndarray:
         """:meth:`holds` for every run at once (a bool array, one per run)."""
