@@ -317,3 +317,29 @@ def test_use_rules_makes_the_rules_my_policy_or_leaves_the_code(capsys):
         capsys.readouterr().out)
     with pytest.raises(RuleError, match="got 'Coachh'"):
         use_rules({"rules": [], "otherwise": "Coachh"}, namespace)
+
+
+# -- the builder dashboard -----------------------------------------------------------------------
+def preview_items(builder) -> list[str]:
+    import html
+    import re
+
+    return [html.unescape(s) for s in re.findall(r"<li>(.*?)</li>", builder.preview.value)]
+
+
+def test_the_builder_redraws_says_the_checks_and_gives_the_cell_for_new_rules():
+    from teamsim.course.builder import cell_text, check_preview
+    from teamsim.course.dashboard import PolicyBuilder
+
+    builder = PolicyBuilder()
+    before = builder.chart.data["lines"]["rev"]
+    first = preview_items(builder)
+    assert first == check_preview(builder.policy)
+    builder.form.rows[0].threshold.value = 0.9
+    assert builder.policy.rules[0].threshold == 0.9
+    assert builder.chart.data["lines"]["rev"] == before + 1, "the chart got the new year"
+    assert preview_items(builder) == check_preview(builder.policy) != first
+    assert builder.copy.text == cell_text(builder.policy)
+    assert rule_policy(json.loads(builder.copy.text.removeprefix("my_rules = "))) == (
+        builder.policy)
+

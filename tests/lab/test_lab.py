@@ -151,6 +151,17 @@ _stale = [type(d).__name__ for d in _gc.get_objects() if isinstance(d, _D)
           and any(_columns(f) != d.chart.data[k]['columns']
                   for k, f in d.compute(**d.settings()).items())]
 """
+# In the kernel: every policy builder shows what the checks say of its rules as they are now (after
+# a burst of presses, of the last rules). Run silently; returns "[]" or the rules of each builder
+# whose preview is of other rules.
+PREVIEWS_UP_TO_DATE = """
+import gc as _gc, html as _html, re as _re
+from teamsim.course.builder import check_preview as _check_preview
+from teamsim.course.dashboard import PolicyBuilder as _PB
+_unsaid = [b.policy.words() for b in _gc.get_objects() if isinstance(b, _PB)
+           and [_html.unescape(s) for s in _re.findall('<li>(.*?)</li>', b.preview.value)]
+           != _check_preview(b.policy)]
+"""
 SILENT = """async ([code, expr]) => {
     const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
     const reply = await kernel.requestExecute({code, silent: true, store_history: false,
@@ -205,6 +216,8 @@ def test_dashboards_run_and_respond(lab, browser, name):
             page.wait_for_function(SHOWS_MODEL, timeout=CHART_CHANGE_TIMEOUT_S * 1000)
         stale = page.evaluate(SILENT, [KERNEL_UP_TO_DATE, "_stale"])
         assert stale == "[]", f"{name}: charts not on their levers' last values: {stale}"
+        unsaid = page.evaluate(SILENT, [PREVIEWS_UP_TO_DATE, "_unsaid"])
+        assert unsaid == "[]", f"{name}: builders' previews not of their rules: {unsaid}"
         if os.environ.get("LAB_SCREENSHOTS"):
             Path(os.environ["LAB_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
             boxes.first.screenshot(path=str(Path(os.environ["LAB_SCREENSHOTS"])
