@@ -22,7 +22,7 @@ from teamsim.model.rules import (
     MEASURES,
     RuleError,
     RulePolicy,
-    revenue_against_best,
+    revenue_against_best_all,
     rule_policy,
 )
 
@@ -88,7 +88,7 @@ def test_the_market_is_seen_for_this_week_only():
 def test_revenue_against_its_best_run_and_staffing_read_what_a_manager_sees():
     revenue = [100.0] * 10 + [60.0, 70.0]
     seen = state(week=13, revenue=revenue, headcount=[10.0] * 10 + [8.0, 8.0])
-    ratio = revenue_against_best(seen)
+    ratio = revenue_against_best_all(PolicyHistory.of(seen))[:, 0]  # as a rule reads it
     assert np.isnan(ratio[:BEST_RUN - 1]).all()
     best = max(np.mean(revenue[i:i + BEST_RUN]) for i in range(len(revenue) - BEST_RUN + 1))
     assert ratio[-1] == pytest.approx(70.0 / best)

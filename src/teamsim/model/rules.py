@@ -47,7 +47,9 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class Measure:
-    """Something a rule can look at, read from a :class:`~teamsim.PolicyState`."""
+    """Something a rule can look at, read for every run at once from a
+    :class:`~teamsim.model.PolicyHistory` (one run's :class:`~teamsim.PolicyState` is read as a
+    history of one run)."""
 
     name: str
     short: str
@@ -80,11 +82,6 @@ def best_run_share(revenue: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             out[BEST_RUN - 1:] = np.where(best > 0, revenue[BEST_RUN - 1:] / best, np.nan)
     return out
-
-
-def revenue_against_best(state: PolicyState) -> np.ndarray:
-    """:func:`best_run_share` of the revenue the manager has seen."""
-    return best_run_share(state.revenue)
 
 
 def revenue_against_best_all(history: PolicyHistory) -> np.ndarray:
